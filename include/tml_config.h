@@ -1,0 +1,51 @@
+/*
+** tml_config.h — build-time configuration of the TML runtime (like luaconf.h).
+** Every setting can be overridden with -D on the compiler command line.
+*/
+#ifndef TML_CONFIG_H
+#define TML_CONFIG_H
+
+/* Largest tensor rank the runtime accepts (TFLite kernels go up to 6). */
+#ifndef TML_MAX_RANK
+#define TML_MAX_RANK 6
+#endif
+
+/* Limits checked when a model is loaded; they bound the work and the stack
+** the runtime may need, so a hostile model cannot make it loop for long. */
+#ifndef TML_MAX_TENSORS
+#define TML_MAX_TENSORS 1024
+#endif
+#ifndef TML_MAX_OPS
+#define TML_MAX_OPS 1024
+#endif
+#ifndef TML_MAX_OP_INPUTS
+#define TML_MAX_OP_INPUTS 24
+#endif
+#ifndef TML_MAX_OP_OUTPUTS
+#define TML_MAX_OP_OUTPUTS 8
+#endif
+
+/* Alignment (bytes) of every tensor placed in the arena. Kernels only need the
+** natural alignment of their element type; 4 keeps int32/float tensors legal. */
+#ifndef TML_TENSOR_ALIGN
+#define TML_TENSOR_ALIGN 4
+#endif
+
+/* Human-readable error messages (tml_interp.error). Disable to save flash on
+** a device: the status codes stay. */
+#ifndef TML_ERROR_MESSAGES
+#define TML_ERROR_MESSAGES 1
+#endif
+#ifndef TML_ERROR_MESSAGE_SIZE
+#define TML_ERROR_MESSAGE_SIZE 128
+#endif
+
+/* Kernel variants selected at build time. TML_KERNELS_ARM_DSP picks the
+** Cortex-M DSP-extension kernels where they exist (set automatically when the
+** compiler targets a core with the DSP extension, unless TML_KERNELS_PORTABLE). */
+#if !defined(TML_KERNELS_PORTABLE) && !defined(TML_KERNELS_ARM_DSP) && \
+    defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define TML_KERNELS_ARM_DSP 1
+#endif
+
+#endif

@@ -1,0 +1,479 @@
+/*
+** tml_kernels.h — TML's kernels: pure functions over plain parameter structs
+** and pointers (CMSIS-NN style). They know nothing of the model format, so the
+** interpreter, the generated C of `tml compile` and host tools share them.
+**
+** Conventions
+** - Names say op, data type and variant: tml_conv2d_s8, tml_softmax_s16.
+**   s8 = int8 activations, s16 = int16 activations with int8 weights (16x8),
+**   f32 = float32.
+** - Layout is NHWC; conv filters are OHWI, depthwise filters 1HW(C*M).
+** - Integer kernels reproduce TensorFlow Lite's reference integer arithmetic
+**   bit for bit (quantized multiplier and shift with its double rounding).
+** - A kernel that needs scratch memory has a _scratch_size() companion; the
+**   caller passes that many bytes (aligned to 4) as `scratch`.
+** - *_init() functions turn float scales into the integer parameters; they run
+**   once when a model is prepared (on the device for the interpreter, on the
+**   host for generated code) and may use double arithmetic. Kernels never do.
+** - Kernels do not check their arguments: init/prepare validated them.
+** - Quantized multipliers: a real multiplier M is stored as (mult, shift) with
+**   M = mult * 2^(shift - 31), mult in [2^30, 2^31) or 0; shift > 0 is a left
+**   shift (TFLite's QuantizeMultiplier).
+*/
+#ifndef TML_KERNELS_H
+#define TML_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tml.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- common */
+
+typedef struct tml_shape4 {
+  int32_t n, h, w, c;
+} tml_shape4;
+
+typedef enum tml_activation {
+  TML_ACT_NONE = 0,
+  TML_ACT_RELU = 1,
+  TML_ACT_RELU_N1_TO_1 = 2,
+  TML_ACT_RELU6 = 3,
+  TML_ACT_TANH = 4,
+  TML_ACT_SIGN_BIT = 5
+} tml_activation;
+
+/* TFLite's QuantizeMultiplier: real -> (mult, shift). real must be >= 0. */
+void tml_quantize_multiplier(double real, int32_t *mult, int32_t *shift);
+
+/* Clamp range of a fused activation on a quantized output (TFLite's
+** CalculateActivationRangeQuantized). Returns TML_ERR_OPTIONS for TANH and
+** SIGN_BIT, which TFLite does not fuse into these ops. */
+tml_status tml_activation_range_q(tml_activation act, float out_scale,
+                                  int32_t out_zp, int32_t qmin, int32_t qmax,
+                                  int32_t *act_min, int32_t *act_max);
+tml_status tml_activation_range_f32(tml_activation act, float *act_min,
+                                    float *act_max);
+
+/* ------------------------------------------------------------ convolution */
+
+/* CONV_2D and DEPTHWISE_CONV_2D. Padding is the top/left amount TFLite
+** computes (ComputePaddingHeightWidth); the bottom/right follows from the
+** shapes. Groups (in.c / filter.c > 1) are allowed for CONV_2D. */
+typedef struct tml_conv_params {
+  tml_shape4 in, filter, out;
+  int32_t stride_h, stride_w;
+  int32_t dilation_h, dilation_w;
+  int32_t pad_h, pad_w;
+  int32_t depth_multiplier; /* depthwise only */
+  int32_t in_offset;        /* -input zero point (0 for s16) */
+  int32_t out_offset;       /* output zero point (0 for s16) */
+  int32_t act_min, act_max; /* quantized clamp */
+  float fact_min, fact_max; /* float clamp */
+  const int32_t *mult;      /* per output channel */
+  const int32_t *shift;     /* per output channel */
+} tml_conv_params;
+
+void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
+                   const int8_t *filter, const int32_t *bias, int8_t *out,
+                   void *scratch);
+size_t tml_conv2d_s8_scratch_size(const tml_conv_params *p);
+/* 16x8: int16 activations (zero point 0), int8 weights, int64 bias. */
+void tml_conv2d_s16(const tml_conv_params *p, const int16_t *in,
+                    const int8_t *filter, const int64_t *bias, int16_t *out,
+                    void *scratch);
+size_t tml_conv2d_s16_scratch_size(const tml_conv_params *p);
+void tml_conv2d_f32(const tml_conv_params *p, const float *in,
+                    const float *filter, const float *bias, float *out,
+                    void *scratch);
+size_t tml_conv2d_f32_scratch_size(const tml_conv_params *p);
+
+void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
+                             const int8_t *filter, const int32_t *bias,
+                             int8_t *out, void *scratch);
+size_t tml_depthwise_conv2d_s8_scratch_size(const tml_conv_params *p);
+void tml_depthwise_conv2d_f32(const tml_conv_params *p, const float *in,
+                              const float *filter, const float *bias,
+                              float *out, void *scratch);
+size_t tml_depthwise_conv2d_f32_scratch_size(const tml_conv_params *p);
+
+/* -------------------------------------------------------- fully connected */
+
+/* out[b][o] = act(sum_i (in[b][i] + in_offset) * (w[o][i] + w_offset) + bias[o])
+** rescaled per tensor (n_mult == 1) or per output channel. */
+typedef struct tml_fc_params {
+  int32_t batches, in_depth, out_depth;
+  int32_t in_offset, w_offset, out_offset;
+  int32_t act_min, act_max;
+  float fact_min, fact_max;
+  int32_t n_mult;           /* 1 or out_depth */
+  const int32_t *mult;
+  const int32_t *shift;
+} tml_fc_params;
+
+void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
+                            const int8_t *w, const int32_t *bias, int8_t *out);
+void tml_fully_connected_s16(const tml_fc_params *p, const int16_t *in,
+                             const int8_t *w, const int64_t *bias,
+                             int16_t *out);
+void tml_fully_connected_f32(const tml_fc_params *p, const float *in,
+                             const float *w, const float *bias, float *out);
+
+/* ---------------------------------------------------------------- pooling */
+
+typedef struct tml_pool_params {
+  tml_shape4 in, out;
+  int32_t stride_h, stride_w;
+  int32_t filter_h, filter_w;
+  int32_t pad_h, pad_w;
+  int32_t act_min, act_max;
+  float fact_min, fact_max;
+} tml_pool_params;
+
+void tml_avgpool_s8(const tml_pool_params *p, const int8_t *in, int8_t *out);
+void tml_avgpool_s16(const tml_pool_params *p, const int16_t *in, int16_t *out);
+void tml_avgpool_f32(const tml_pool_params *p, const float *in, float *out);
+void tml_maxpool_s8(const tml_pool_params *p, const int8_t *in, int8_t *out);
+void tml_maxpool_s16(const tml_pool_params *p, const int16_t *in, int16_t *out);
+void tml_maxpool_f32(const tml_pool_params *p, const float *in, float *out);
+
+/* ------------------------------------------------------------ elementwise */
+
+/* Broadcast description shared by binary ops: both inputs are viewed with
+** the output's rank (TML_MAX_RANK dims, leading 1s); a stride of 0 repeats
+** an input along that dimension. flat != 0: same shapes, one linear loop. */
+typedef struct tml_broadcast {
+  int32_t flat;
+  int32_t count;                 /* output elements */
+  int32_t dims[TML_MAX_RANK];    /* output dims */
+  int32_t stride1[TML_MAX_RANK]; /* element strides of input 1 */
+  int32_t stride2[TML_MAX_RANK];
+} tml_broadcast;
+
+/* Fill b from two input shapes; TML_ERR_SHAPE if they do not broadcast to
+** out_dims (the output tensor's shape). */
+tml_status tml_broadcast_init(tml_broadcast *b, int32_t rank1,
+                              const int32_t *dims1, int32_t rank2,
+                              const int32_t *dims2, int32_t out_rank,
+                              const int32_t *out_dims);
+
+/* ADD and SUB (TFLite's integer add: inputs scaled to a common 2^left_shift
+** fixed point, summed, rescaled). */
+typedef struct tml_add_params {
+  tml_broadcast b;
+  int32_t left_shift;
+  int32_t in1_offset, in2_offset, out_offset;
+  int32_t in1_mult, in1_shift, in2_mult, in2_shift, out_mult, out_shift;
+  int32_t act_min, act_max;
+  float fact_min, fact_max;
+} tml_add_params;
+
+/* is_sub negates input 2. */
+tml_status tml_add_s8_init(tml_add_params *p, int is_sub, float in1_scale,
+                           int32_t in1_zp, float in2_scale, int32_t in2_zp,
+                           float out_scale, int32_t out_zp, tml_activation act);
+tml_status tml_add_s16_init(tml_add_params *p, int is_sub, float in1_scale,
+                            int32_t in1_zp, float in2_scale, int32_t in2_zp,
+                            float out_scale, int32_t out_zp,
+                            tml_activation act);
+void tml_add_s8(const tml_add_params *p, const int8_t *in1, const int8_t *in2,
+                int8_t *out);
+void tml_add_s16(const tml_add_params *p, const int16_t *in1,
+                 const int16_t *in2, int16_t *out);
+void tml_add_f32(const tml_add_params *p, const float *in1, const float *in2,
+                 float *out);
+void tml_sub_s8(const tml_add_params *p, const int8_t *in1, const int8_t *in2,
+                int8_t *out);
+void tml_sub_s16(const tml_add_params *p, const int16_t *in1,
+                 const int16_t *in2, int16_t *out);
+void tml_sub_f32(const tml_add_params *p, const float *in1, const float *in2,
+                 float *out);
+
+typedef struct tml_mul_params {
+  tml_broadcast b;
+  int32_t in1_offset, in2_offset, out_offset;
+  int32_t out_mult, out_shift;
+  int32_t act_min, act_max;
+  float fact_min, fact_max;
+} tml_mul_params;
+
+tml_status tml_mul_q_init(tml_mul_params *p, float in1_scale, int32_t in1_zp,
+                          float in2_scale, int32_t in2_zp, float out_scale,
+                          int32_t out_zp, int32_t qmin, int32_t qmax,
+                          tml_activation act);
+void tml_mul_s8(const tml_mul_params *p, const int8_t *in1, const int8_t *in2,
+                int8_t *out);
+void tml_mul_s16(const tml_mul_params *p, const int16_t *in1,
+                 const int16_t *in2, int16_t *out);
+void tml_mul_f32(const tml_mul_params *p, const float *in1, const float *in2,
+                 float *out);
+
+/* ------------------------------------------------------------ activations */
+
+/* RELU, RELU6, RELU_N1_TO_1 on quantized data: requantize then clamp. */
+typedef struct tml_relu_params {
+  int32_t count;
+  int32_t in_zp, out_zp;
+  int32_t mult, shift;
+  int32_t act_min, act_max;
+  float fmin, fmax; /* float variant */
+} tml_relu_params;
+
+/* lo/hi are the float bounds (RELU: 0, +inf; RELU6: 0, 6; RELU_N1_TO_1: -1, 1). */
+tml_status tml_relu_q_init(tml_relu_params *p, int32_t count, float lo,
+                           float hi, float in_scale, int32_t in_zp,
+                           float out_scale, int32_t out_zp, int32_t qmin,
+                           int32_t qmax);
+void tml_relu_s8(const tml_relu_params *p, const int8_t *in, int8_t *out);
+void tml_relu_s16(const tml_relu_params *p, const int16_t *in, int16_t *out);
+void tml_relu_f32(const tml_relu_params *p, const float *in, float *out);
+
+typedef struct tml_leaky_relu_params {
+  int32_t count;
+  int32_t in_zp, out_zp;
+  int32_t mult_identity, shift_identity;
+  int32_t mult_alpha, shift_alpha;
+  float alpha;
+} tml_leaky_relu_params;
+
+tml_status tml_leaky_relu_q_init(tml_leaky_relu_params *p, int32_t count,
+                                 float alpha, float in_scale, int32_t in_zp,
+                                 float out_scale, int32_t out_zp);
+void tml_leaky_relu_s8(const tml_leaky_relu_params *p, const int8_t *in,
+                       int8_t *out);
+void tml_leaky_relu_s16(const tml_leaky_relu_params *p, const int16_t *in,
+                        int16_t *out);
+void tml_leaky_relu_f32(const tml_leaky_relu_params *p, const float *in,
+                        float *out);
+
+typedef struct tml_hard_swish_params {
+  int32_t count;
+  int32_t in_zp, out_zp;
+  int16_t reluish_mult; /* fixed-point int16 */
+  int16_t out_mult;
+  int32_t reluish_exp, out_exp;
+} tml_hard_swish_params;
+
+tml_status tml_hard_swish_s8_init(tml_hard_swish_params *p, int32_t count,
+                                  float in_scale, int32_t in_zp,
+                                  float out_scale, int32_t out_zp);
+void tml_hard_swish_s8(const tml_hard_swish_params *p, const int8_t *in,
+                       int8_t *out);
+void tml_hard_swish_f32(const tml_hard_swish_params *p, const float *in,
+                        float *out);
+
+/* LOGISTIC and TANH. */
+typedef struct tml_sigmoid_params {
+  int32_t count;
+  int32_t in_zp;
+  int32_t in_range_radius;
+  int32_t in_mult, in_left_shift;
+} tml_sigmoid_params;
+
+tml_status tml_logistic_s8_init(tml_sigmoid_params *p, int32_t count,
+                                float in_scale, int32_t in_zp, float out_scale,
+                                int32_t out_zp);
+tml_status tml_logistic_s16_init(tml_sigmoid_params *p, int32_t count,
+                                 float in_scale, int32_t in_zp,
+                                 float out_scale, int32_t out_zp);
+void tml_logistic_s8(const tml_sigmoid_params *p, const int8_t *in,
+                     int8_t *out);
+void tml_logistic_s16(const tml_sigmoid_params *p, const int16_t *in,
+                      int16_t *out);
+void tml_logistic_f32(const tml_sigmoid_params *p, const float *in,
+                      float *out);
+
+tml_status tml_tanh_s8_init(tml_sigmoid_params *p, int32_t count,
+                            float in_scale, int32_t in_zp, float out_scale,
+                            int32_t out_zp);
+tml_status tml_tanh_s16_init(tml_sigmoid_params *p, int32_t count,
+                             float in_scale, int32_t in_zp, float out_scale,
+                             int32_t out_zp);
+void tml_tanh_s8(const tml_sigmoid_params *p, const int8_t *in, int8_t *out);
+void tml_tanh_s16(const tml_sigmoid_params *p, const int16_t *in,
+                  int16_t *out);
+void tml_tanh_f32(const tml_sigmoid_params *p, const float *in, float *out);
+
+/* ---------------------------------------------------------------- softmax */
+
+/* Softmax over the last dimension: `rows` rows of `depth` values. */
+typedef struct tml_softmax_params {
+  int32_t rows, depth;
+  float beta;               /* float variant */
+  int32_t in_mult, in_left_shift;
+  int32_t diff_min;
+  int32_t out_zp;           /* s8 output: -128; s16 output: 0 */
+  const int16_t *exp_lut;   /* s16: 513 entries, in the params' storage */
+  const int16_t *recip_lut; /* s16: 513 entries */
+} tml_softmax_params;
+
+/* int8 in -> int8 out (out scale 1/256, zp -128) or int16 out (1/32768, 0). */
+tml_status tml_softmax_s8_init(tml_softmax_params *p, int32_t rows,
+                               int32_t depth, float beta, float in_scale,
+                               int32_t out_type);
+/* int16 in -> int16 out: fills the two tables (2 x 513 int16) in `luts`. */
+tml_status tml_softmax_s16_init(tml_softmax_params *p, int32_t rows,
+                                int32_t depth, float beta, float in_scale,
+                                int16_t *luts);
+void tml_softmax_s8(const tml_softmax_params *p, const int8_t *in,
+                    int8_t *out);
+void tml_softmax_s8_s16(const tml_softmax_params *p, const int8_t *in,
+                        int16_t *out);
+void tml_softmax_s16(const tml_softmax_params *p, const int16_t *in,
+                     int16_t *out);
+void tml_softmax_f32(const tml_softmax_params *p, const float *in, float *out);
+
+/* ----------------------------------------------------- data movement/shape */
+
+/* CONCATENATION: inputs share every dim but the axis; outer = product of dims
+** before the axis, each input contributes in_inner[k] = axis dim * inner
+** elements per outer step. Quantized inputs must share the output's scale
+** and zero point (checked at prepare). */
+typedef struct tml_concat_params {
+  int32_t n_inputs;
+  int32_t outer;
+  int32_t elem_size;
+  int32_t in_inner[TML_MAX_OP_INPUTS]; /* elements per outer step */
+} tml_concat_params;
+
+void tml_concat(const tml_concat_params *p, const void *const *in, void *out);
+
+/* PAD / PADV2 up to TML_MAX_RANK dims (leading dims padded with 0). */
+typedef struct tml_pad_params {
+  int32_t elem_size;
+  int32_t in_dims[TML_MAX_RANK];
+  int32_t before[TML_MAX_RANK], after[TML_MAX_RANK];
+  uint8_t value[4]; /* pad value, elem_size bytes, little endian */
+} tml_pad_params;
+
+void tml_pad(const tml_pad_params *p, const void *in, void *out);
+
+/* TRANSPOSE up to TML_MAX_RANK dims. */
+typedef struct tml_transpose_params {
+  int32_t elem_size;
+  int32_t rank;
+  int32_t in_dims[TML_MAX_RANK];
+  int32_t perm[TML_MAX_RANK];
+} tml_transpose_params;
+
+void tml_transpose(const tml_transpose_params *p, const void *in, void *out);
+
+/* STRIDED_SLICE after TFLite's begin/end/mask resolution (done at prepare). */
+typedef struct tml_slice_params {
+  int32_t elem_size;
+  int32_t rank;
+  int32_t in_dims[TML_MAX_RANK];
+  int32_t begin[TML_MAX_RANK], stride[TML_MAX_RANK];
+  int32_t out_dims[TML_MAX_RANK];
+} tml_slice_params;
+
+/* Resolve TFLite's masks into start/stride/count per dim (shrink_axis dims
+** keep count 1). Returns TML_ERR_OPTIONS for ellipsis/new_axis masks. */
+tml_status tml_strided_slice_init(tml_slice_params *p, int32_t elem_size,
+                                  int32_t rank, const int32_t *in_dims,
+                                  const int32_t *begin, const int32_t *end,
+                                  const int32_t *strides, int32_t begin_mask,
+                                  int32_t end_mask, int32_t ellipsis_mask,
+                                  int32_t new_axis_mask,
+                                  int32_t shrink_axis_mask, int32_t offset);
+void tml_strided_slice(const tml_slice_params *p, const void *in, void *out);
+
+/* ----------------------------------------------------------------- reduce */
+
+/* MEAN over a set of axes. The input is viewed as rank dims; axis_mask has
+** bit k set when dim k is reduced. */
+typedef struct tml_mean_params {
+  int32_t rank;
+  int32_t in_dims[TML_MAX_RANK];
+  uint32_t axis_mask;
+  int32_t count;     /* output elements */
+  int32_t reduced;   /* elements averaged per output */
+  int32_t in_zp, out_zp;
+  int32_t mult, shift;
+  int32_t special_hw; /* TFLite's int8 4-D fast path over H and W */
+} tml_mean_params;
+
+tml_status tml_mean_q_init(tml_mean_params *p, int32_t rank,
+                           const int32_t *in_dims, uint32_t axis_mask,
+                           float in_scale, int32_t in_zp, float out_scale,
+                           int32_t out_zp);
+void tml_mean_s8(const tml_mean_params *p, const int8_t *in, int8_t *out,
+                 int32_t *scratch);
+void tml_mean_s16(const tml_mean_params *p, const int16_t *in, int16_t *out,
+                  int32_t *scratch);
+void tml_mean_f32(const tml_mean_params *p, const float *in, float *out,
+                  float *scratch);
+size_t tml_mean_scratch_size(const tml_mean_params *p);
+
+/* --------------------------------------------------------- (de)quantize */
+
+typedef struct tml_quantize_params {
+  int32_t count;
+  float scale;   /* quantize from float: output scale */
+  int32_t zp;    /* quantize from float: output zero point */
+  int32_t in_zp, out_zp;
+  int32_t mult, shift; /* requantize */
+  int32_t qmin, qmax;
+} tml_quantize_params;
+
+void tml_quantize_f32_s8(const tml_quantize_params *p, const float *in,
+                         int8_t *out);
+void tml_quantize_f32_s16(const tml_quantize_params *p, const float *in,
+                          int16_t *out);
+/* Requantize between integer types (TFLite's Requantize). */
+tml_status tml_requantize_init(tml_quantize_params *p, int32_t count,
+                               float in_scale, int32_t in_zp, float out_scale,
+                               int32_t out_zp, int32_t qmin, int32_t qmax);
+void tml_requantize_s8_s8(const tml_quantize_params *p, const int8_t *in,
+                          int8_t *out);
+void tml_requantize_s8_s16(const tml_quantize_params *p, const int8_t *in,
+                           int16_t *out);
+void tml_requantize_s16_s8(const tml_quantize_params *p, const int16_t *in,
+                           int8_t *out);
+void tml_requantize_s16_s16(const tml_quantize_params *p, const int16_t *in,
+                            int16_t *out);
+void tml_dequantize_s8_f32(const tml_quantize_params *p, const int8_t *in,
+                           float *out);
+void tml_dequantize_s16_f32(const tml_quantize_params *p, const int16_t *in,
+                            float *out);
+
+/* -------------------------------------------------------------- recurrent */
+
+/* SVDF (rank r, memory size T, units U, input size I, batch B). State is
+** [B][U*r][T]; int8 version: int8 input, int8 feature weights, int16 time
+** weights and state, int32 bias, int8 output. */
+typedef struct tml_svdf_params {
+  int32_t batches, input_size, num_filters, num_units, rank, memory_size;
+  int32_t in_zp, out_zp;
+  int32_t mult1, shift1; /* input * feature weights -> state */
+  int32_t mult2, shift2; /* state * time weights -> output */
+  int32_t act_min, act_max;
+  tml_activation act;    /* float variant */
+} tml_svdf_params;
+
+tml_status tml_svdf_s8_init(tml_svdf_params *p, float in_scale, int32_t in_zp,
+                            float wf_scale, float state_scale, float wt_scale,
+                            float out_scale, int32_t out_zp,
+                            tml_activation act);
+void tml_svdf_s8(const tml_svdf_params *p, const int8_t *in,
+                 const int8_t *w_feature, const int16_t *w_time,
+                 const int32_t *bias, int16_t *state, int8_t *out,
+                 void *scratch);
+size_t tml_svdf_s8_scratch_size(const tml_svdf_params *p);
+void tml_svdf_f32(const tml_svdf_params *p, const float *in,
+                  const float *w_feature, const float *w_time,
+                  const float *bias, float *state, float *out, void *scratch);
+size_t tml_svdf_f32_scratch_size(const tml_svdf_params *p);
+
+/* UNIDIRECTIONAL_SEQUENCE_LSTM: defined in src/kernels/recurrent/lstm.h by
+** the kernel family itself (it has many tensors). */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
