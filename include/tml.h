@@ -115,15 +115,17 @@ typedef struct tml_tensor {
 
 /* The interpreter. All its tables live in the arena; this struct only points
 ** into it. */
+struct tml_var;
 typedef struct tml_interp {
   const tml_model *model;
-  uint8_t *arena;
+  uint8_t *arena;             /* 8-aligned start of the caller's arena */
   size_t arena_size;
   size_t arena_used;          /* bytes of the arena this model needs */
   uint8_t *acts;              /* planned region: activations and scratch */
-  const uint8_t *records;     /* per-op kernel records */
-  const uint16_t *record_off; /* offset of op k's record, in 4-byte units */
+  const uint8_t *records;     /* per-op kernel records, in order */
   uint8_t **io;               /* input then output data pointers */
+  const struct tml_var *vars; /* variable tensors (recurrent state) */
+  uint32_t n_vars;
   uint32_t n_ops, n_inputs, n_outputs;
   uint32_t ready;
 } tml_interp;

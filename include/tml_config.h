@@ -25,6 +25,12 @@
 #define TML_MAX_OP_OUTPUTS 8
 #endif
 
+/* tml_arena_size() plans on the stack: up to this many tensors + ops
+** (28 bytes each). tml_init plans inside the arena and has no such limit. */
+#ifndef TML_ARENA_SIZE_ITEMS
+#define TML_ARENA_SIZE_ITEMS 512
+#endif
+
 /* Alignment (bytes) of every tensor placed in the arena. Kernels only need the
 ** natural alignment of their element type; 4 keeps int32/float tensors legal. */
 #ifndef TML_TENSOR_ALIGN

@@ -176,63 +176,89 @@ static char *put_num(char *p, char *end, unsigned long long v, int neg) {
   return p;
 }
 
-tml_status tml_fail(tml_error *err, tml_status s, int32_t op, int32_t tensor,
-                    const char *fmt, ...) {
+size_t tml_vformat(char *buf, size_t n, const char *fmt, va_list ap) {
+  char *p = buf, *end;
+  if (n == 0) return 0;
+  end = buf + n - 1;
+  while (*fmt && p < end) {
+    if (*fmt != '%') {
+      *p++ = *fmt++;
+      continue;
+    }
+    fmt++;
+    if (*fmt == 'd') {
+      int v = va_arg(ap, int);
+      p = put_num(p, end, v < 0 ? 0ull - (unsigned long long)v
+                                : (unsigned long long)v, v < 0);
+    } else if (*fmt == 'u') {
+      p = put_num(p, end, va_arg(ap, unsigned), 0);
+    } else if (*fmt == 'l' && fmt[1] == 'd') {
+      long v = va_arg(ap, long);
+      fmt++;
+      p = put_num(p, end, v < 0 ? 0ull - (unsigned long long)v
+                                : (unsigned long long)v, v < 0);
+    } else if (*fmt == 'l' && fmt[1] == 'u') {
+      fmt++;
+      p = put_num(p, end, va_arg(ap, unsigned long), 0);
+    } else if (*fmt == 'z' && fmt[1] == 'u') {
+      fmt++;
+      p = put_num(p, end, va_arg(ap, size_t), 0);
+    } else if (*fmt == 's') {
+      const char *str = va_arg(ap, const char *);
+      p = put_str(p, end, str ? str : "(null)", (size_t)-1);
+    } else if (*fmt == '.' && fmt[1] == '*' && fmt[2] == 's') {
+      int len = va_arg(ap, int);
+      const char *str = va_arg(ap, const char *);
+      fmt += 2;
+      p = put_str(p, end, str, len > 0 ? (size_t)len : 0);
+    } else if (*fmt == 'c') {
+      *p++ = (char)va_arg(ap, int);
+    } else if (*fmt == '%') {
+      *p++ = '%';
+    } else {
+      break;
+    }
+    if (*fmt) fmt++;
+  }
+  *p = '\0';
+  return (size_t)(p - buf);
+}
+
+size_t tml_format(char *buf, size_t n, const char *fmt, ...) {
+  size_t r;
+  va_list ap;
+  va_start(ap, fmt);
+  r = tml_vformat(buf, n, fmt, ap);
+  va_end(ap);
+  return r;
+}
+
+tml_status tml_vfail(tml_error *err, tml_status s, int32_t op, int32_t tensor,
+                     const char *prefix, const char *fmt, va_list ap) {
   if (!err) return s;
   err->status = s;
   err->op = op;
   err->tensor = tensor;
 #if TML_ERROR_MESSAGES
   {
-    char *p = err->message, *end = err->message + TML_ERROR_MESSAGE_SIZE - 1;
-    va_list ap;
-    va_start(ap, fmt);
-    while (*fmt && p < end) {
-      if (*fmt != '%') {
-        *p++ = *fmt++;
-        continue;
-      }
-      fmt++;
-      if (*fmt == 'd') {
-        int v = va_arg(ap, int);
-        p = put_num(p, end, v < 0 ? 0ull - (unsigned long long)v
-                                  : (unsigned long long)v, v < 0);
-      } else if (*fmt == 'u') {
-        p = put_num(p, end, va_arg(ap, unsigned), 0);
-      } else if (*fmt == 'l' && fmt[1] == 'd') {
-        long v = va_arg(ap, long);
-        fmt++;
-        p = put_num(p, end, v < 0 ? 0ull - (unsigned long long)v
-                                  : (unsigned long long)v, v < 0);
-      } else if (*fmt == 'l' && fmt[1] == 'u') {
-        fmt++;
-        p = put_num(p, end, va_arg(ap, unsigned long), 0);
-      } else if (*fmt == 'z' && fmt[1] == 'u') {
-        fmt++;
-        p = put_num(p, end, va_arg(ap, size_t), 0);
-      } else if (*fmt == 's') {
-        const char *str = va_arg(ap, const char *);
-        p = put_str(p, end, str ? str : "(null)", (size_t)-1);
-      } else if (*fmt == '.' && fmt[1] == '*' && fmt[2] == 's') {
-        int n = va_arg(ap, int);
-        const char *str = va_arg(ap, const char *);
-        fmt += 2;
-        p = put_str(p, end, str, n > 0 ? (size_t)n : 0);
-      } else if (*fmt == 'c') {
-        *p++ = (char)va_arg(ap, int);
-      } else if (*fmt == '%') {
-        *p++ = '%';
-      } else {
-        break;
-      }
-      if (*fmt) fmt++;
-    }
-    va_end(ap);
-    *p = '\0';
+    size_t k = tml_format(err->message, TML_ERROR_MESSAGE_SIZE, "%s",
+                          prefix ? prefix : "");
+    tml_vformat(err->message + k, TML_ERROR_MESSAGE_SIZE - k, fmt, ap);
   }
 #else
+  (void)prefix;
   (void)fmt;
+  (void)ap;
 #endif
+  return s;
+}
+
+tml_status tml_fail(tml_error *err, tml_status s, int32_t op, int32_t tensor,
+                    const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  tml_vfail(err, s, op, tensor, NULL, fmt, ap);
+  va_end(ap);
   return s;
 }
 

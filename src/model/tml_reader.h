@@ -8,6 +8,8 @@
 #ifndef TML_READER_H
 #define TML_READER_H
 
+#include <stdarg.h>
+
 #include "tml.h"
 
 /* Builtin operator codes (schema.fbs BuiltinOperator) TML knows by name. */
@@ -140,5 +142,9 @@ int32_t tml_model_output(const tml_model *m, uint32_t k);
 ** %c %%), truncating at TML_ERROR_MESSAGE_SIZE. Returns s. */
 tml_status tml_fail(tml_error *err, tml_status s, int32_t op, int32_t tensor,
                     const char *fmt, ...);
+tml_status tml_vfail(tml_error *err, tml_status s, int32_t op, int32_t tensor,
+                     const char *prefix, const char *fmt, va_list ap);
+size_t tml_format(char *buf, size_t n, const char *fmt, ...);
+size_t tml_vformat(char *buf, size_t n, const char *fmt, va_list ap);
 
 #endif

@@ -1,0 +1,158 @@
+/*
+** FULLY_CONNECTED: the input is flattened to [batches, depth] where depth is
+** the weights' second dimension (TFLite's semantics, also with keep_num_dims).
+*/
+#include <math.h>
+#include <string.h>
+
+#include "tml_runtime.h"
+
+enum { FC_OPTIONS = 8 };
+enum { FC_ACT = 0, FC_WEIGHTS_FORMAT = 1, FC_KEEP_DIMS = 2, FC_ASYMMETRIC = 3 };
+
+typedef struct fc_rec {
+  tml_rec hdr;
+  tml_fc_params p;
+  const void *in, *w, *bias;
+  void *out;
+} fc_rec;
+
+static void eval_s8(const tml_rec *r) {
+  const fc_rec *f = (const fc_rec *)r;
+  tml_fully_connected_s8(&f->p, f->in, f->w, f->bias, f->out);
+}
+static void eval_s16(const tml_rec *r) {
+  const fc_rec *f = (const fc_rec *)r;
+  tml_fully_connected_s16(&f->p, f->in, f->w, f->bias, f->out);
+}
+static void eval_f32(const tml_rec *r) {
+  const fc_rec *f = (const fc_rec *)r;
+  tml_fully_connected_f32(&f->p, f->in, f->w, f->bias, f->out);
+}
+
+tml_status tml_prepare_fully_connected(tml_prep *p) {
+  tml_tensor_view in, w, b, out;
+  fc_rec r, *rec;
+  tml_activation act;
+  int32_t has_bias, n_mult = 1, c, *mult = NULL, *shift = NULL;
+  tml_eval_fn eval;
+  tml_status s;
+
+  memset(&r, 0, sizeof r);
+  if ((s = tml_prep_arity(p, 2, 3, 1)) != TML_OK ||
+      (s = tml_prep_options(p, FC_OPTIONS)) != TML_OK ||
+      (s = tml_prep_input(p, 0, &in)) != TML_OK ||
+      (s = tml_prep_input(p, 1, &w)) != TML_OK ||
+      (s = tml_prep_output(p, 0, &out)) != TML_OK ||
+      (s = tml_prep_const(p, &w)) != TML_OK ||
+      (s = tml_prep_activation(p, FC_ACT, &act)) != TML_OK)
+    return s;
+  if (tml_prep_opt_u8(p, FC_WEIGHTS_FORMAT, 0) != 0)
+    return tml_prep_fail(p, TML_ERR_OPTIONS, -1,
+                         "shuffled weights format is not supported");
+  has_bias = tml_prep_has_input(p, 2);
+  if (has_bias && ((s = tml_prep_input(p, 2, &b)) != TML_OK ||
+                   (s = tml_prep_const(p, &b)) != TML_OK))
+    return s;
+  if (w.rank != 2)
+    return tml_prep_fail(p, TML_ERR_SHAPE, w.index, "weights must be 2-D");
+  r.p.out_depth = w.dims[0];
+  r.p.in_depth = w.dims[1];
+  if (in.elements % r.p.in_depth != 0)
+    return tml_prep_fail(p, TML_ERR_SHAPE, in.index,
+                         "input of %d elements is not a multiple of depth %d",
+                         (int)in.elements, (int)r.p.in_depth);
+  r.p.batches = in.elements / r.p.in_depth;
+  if (out.elements != r.p.batches * r.p.out_depth ||
+      out.dims[out.rank - 1] != r.p.out_depth)
+    return tml_prep_fail(p, TML_ERR_SHAPE, out.index,
+                         "output has %d elements, expected %d x %d",
+                         (int)out.elements, (int)r.p.batches,
+                         (int)r.p.out_depth);
+  if (has_bias && b.elements != r.p.out_depth)
+    return tml_prep_fail(p, TML_ERR_SHAPE, b.index,
+                         "bias has %d elements for %d outputs",
+                         (int)b.elements, (int)r.p.out_depth);
+
+  if (in.type == TML_FLOAT32) {
+    if ((s = tml_prep_type(p, &w, TML_FLOAT32)) != TML_OK ||
+        (s = tml_prep_type(p, &out, TML_FLOAT32)) != TML_OK ||
+        (has_bias && (s = tml_prep_type(p, &b, TML_FLOAT32)) != TML_OK))
+      return s;
+    tml_activation_range_f32(act, &r.p.fact_min, &r.p.fact_max);
+    rec = tml_prep_record(p, sizeof r, eval_f32);
+  } else if (in.type == TML_INT8 || in.type == TML_INT16) {
+    const int s16 = in.type == TML_INT16;
+    float in_s, w_s, out_s;
+    int32_t in_zp, w_zp, out_zp;
+    if (w.type != TML_INT8)
+      return tml_prep_fail(p, TML_ERR_TYPE, w.index,
+                           "weights are %s; TML runs int8 weights with %s "
+                           "activations (hybrid models are not supported)",
+                           tml_type_name(w.type), tml_type_name(in.type));
+    if ((s = tml_prep_type(p, &out, in.type)) != TML_OK ||
+        (has_bias && (s = tml_prep_type(p, &b, s16 ? TML_INT64 : TML_INT32)) != TML_OK) ||
+        (s = tml_prep_quant(p, &in, &in_s, &in_zp)) != TML_OK ||
+        (s = tml_prep_quant(p, &w, &w_s, &w_zp)) != TML_OK ||
+        (s = tml_prep_quant(p, &out, &out_s, &out_zp)) != TML_OK)
+      return s;
+    if (s16 && (in_zp != 0 || out_zp != 0 || w_zp != 0))
+      return tml_prep_fail(p, TML_ERR_QUANT, in.index,
+                           "16x8 fully connected needs zero points of 0");
+    if (w.n_scale > 1) {
+      if (w.n_scale != (uint32_t)r.p.out_depth || w.quant_dim != 0)
+        return tml_prep_fail(p, TML_ERR_QUANT, w.index,
+                             "weights have %u scales for %d outputs",
+                             (unsigned)w.n_scale, (int)r.p.out_depth);
+      n_mult = r.p.out_depth;
+    } else if (has_bias && b.n_scale > 0) {
+      /* TFLite rejects a bias whose scale strays from input * weights. */
+      const double prod = (double)in_s * (double)w_s;
+      const double diff = fabs(prod - (double)tml_tensor_scale(p->m, &b, 0));
+      if (!(diff / (double)out_s <= 0.02))
+        return tml_prep_fail(p, TML_ERR_QUANT, b.index,
+                             "bias scale differs from input x weights scale");
+    }
+    r.p.in_offset = -in_zp;
+    r.p.w_offset = -w_zp;
+    r.p.out_offset = out_zp;
+    r.p.n_mult = n_mult;
+    s = tml_activation_range_q(act, out_s, out_zp, s16 ? -32768 : -128,
+                               s16 ? 32767 : 127, &r.p.act_min, &r.p.act_max);
+    if (s != TML_OK) return tml_prep_fail(p, s, -1, "bad activation range");
+    eval = s16 ? eval_s16 : eval_s8;
+    rec = tml_prep_record(p, sizeof r + 2 * sizeof(int32_t) * (size_t)n_mult,
+                          eval);
+    if (rec) {
+      mult = (int32_t *)(void *)(rec + 1);
+      shift = mult + n_mult;
+      if (n_mult == 1) {
+        /* TFLite multiplies the two float scales in float here (its
+        ** GetQuantizedConvolutionMultipler), unlike the per-channel path. */
+        tml_quantize_multiplier((double)(in_s * w_s) / (double)out_s, mult,
+                                shift);
+      } else {
+        for (c = 0; c < n_mult; c++)
+          tml_quantize_multiplier((double)in_s *
+                                      (double)tml_tensor_scale(p->m, &w, (uint32_t)c) /
+                                      (double)out_s,
+                                  &mult[c], &shift[c]);
+      }
+    }
+    r.p.mult = mult;
+    r.p.shift = shift;
+  } else {
+    return tml_prep_fail(p, TML_ERR_TYPE, in.index,
+                         "input type %s is not supported",
+                         tml_type_name(in.type));
+  }
+  if (rec) {
+    r.hdr = rec->hdr;
+    r.in = tml_prep_data(p, &in);
+    r.w = w.data;
+    r.bias = has_bias ? b.data : NULL;
+    r.out = tml_prep_data(p, &out);
+    *rec = r;
+  }
+  return TML_OK;
+}

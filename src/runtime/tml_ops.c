@@ -1,0 +1,26 @@
+/*
+** The operators TML implements, by TFLite builtin code, with the highest
+** operator version whose semantics the preparer handles.
+*/
+#include "tml_runtime.h"
+
+static const tml_op_impl ops[] = {
+  { TML_OP_ADD, 5, tml_prepare_add_sub },
+  { TML_OP_AVERAGE_POOL_2D, 3, tml_prepare_pool },
+  { TML_OP_CONV_2D, 8, tml_prepare_conv2d },
+  { TML_OP_DEPTHWISE_CONV_2D, 7, tml_prepare_depthwise_conv2d },
+  { TML_OP_FULLY_CONNECTED, 12, tml_prepare_fully_connected },
+  { TML_OP_MAX_POOL_2D, 3, tml_prepare_pool },
+  { TML_OP_RESHAPE, 1, tml_prepare_reshape },
+  { TML_OP_SOFTMAX, 3, tml_prepare_softmax },
+  { TML_OP_SQUEEZE, 1, tml_prepare_reshape },
+  { TML_OP_SUB, 5, tml_prepare_add_sub },
+  { TML_OP_EXPAND_DIMS, 1, tml_prepare_reshape }
+};
+
+const tml_op_impl *tml_find_op(int32_t builtin) {
+  size_t i;
+  for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (ops[i].builtin == builtin) return &ops[i];
+  return 0;
+}

@@ -1,0 +1,37 @@
+/*
+** tml — the TML command: inspect, plan, compile and run TFLite models.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "tml_cli.h"
+
+static void usage(FILE *out) {
+  fputs("usage: tml COMMAND [ARGS]\n"
+        "\n"
+        "  info MODEL [--json]          operators, tensors, parameters, MACs,\n"
+        "                               arena bytes\n"
+        "  run MODEL --input IN --output OUT [--repeat N]\n"
+        "                               run the model on the raw input bytes IN\n"
+        "                               (all inputs concatenated), write all\n"
+        "                               outputs concatenated to OUT\n"
+        "  version                      print the version\n",
+        out);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+      !strcmp(argv[1], "help")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (!strcmp(argv[1], "info")) return cmd_info(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "run")) return cmd_run(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "version")) {
+    printf("tml %s\n", TML_VERSION);
+    return 0;
+  }
+  cli_errorf("unknown command '%s'", argv[1]);
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,38 @@
+/*
+** tml_cli.h — shared pieces of the `tml` command's subcommands.
+*/
+#ifndef TML_CLI_H
+#define TML_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tml.h"
+
+/* A file read whole into 16-byte aligned memory (models need the alignment
+** their flatbuffer promises). */
+typedef struct cli_file {
+  unsigned char *data;
+  size_t size;
+} cli_file;
+
+/* 16-byte aligned malloc (free with free()). */
+void *cli_alloc(size_t size);
+int cli_read_file(const char *path, cli_file *f);
+void cli_free_file(cli_file *f);
+int cli_write_file(const char *path, const void *data, size_t size);
+
+/* Load and validate a model; prints the error and returns non-zero on
+** failure. */
+int cli_load_model(const char *path, cli_file *f, tml_model *m);
+/* Print "tml: <what>: <status>: <message>" to stderr. */
+void cli_report(const char *what, const tml_error *err);
+void cli_errorf(const char *fmt, ...);
+
+/* JSON string escaping for names (which come from the model). */
+void cli_json_string(FILE *out, const char *s, size_t n);
+
+int cmd_info(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+#endif
