@@ -415,19 +415,30 @@ void tml_strided_slice(const tml_slice_params *p, const void *in, void *out);
 
 /* ----------------------------------------------------------------- reduce */
 
-/* MEAN over a set of axes. The input is viewed as rank dims; axis_mask has
-** bit k set when dim k is reduced. */
+/* MEAN over a set of axes (keep_dims does not change the output's bytes).
+** int8/int16 follow TFLite Micro's QuantizedMeanOrSum for every shape and
+** every pair of scales: raw values summed in int32, the input zero point
+** times the count subtracted, then one MultiplyByQuantizedMultiplier by
+** (in_scale / out_scale) with 1/count folded into the multiplier. float sums
+** in input order, then divides by the count. */
 typedef struct tml_mean_params {
+  /* The input shape with size-1 dims dropped and neighbouring dims that are
+  ** both reduced or both kept merged; bit k of axis_mask: dim k reduced. */
   int32_t rank;
   int32_t in_dims[TML_MAX_RANK];
   uint32_t axis_mask;
   int32_t count;     /* output elements */
   int32_t reduced;   /* elements averaged per output */
+  int32_t quantized; /* set by tml_mean_q_init: the kernel needs scratch */
   int32_t in_zp, out_zp;
-  int32_t mult, shift;
-  int32_t special_hw; /* TFLite's int8 4-D fast path over H and W */
+  int32_t mult, shift; /* in_scale / out_scale / reduced */
 } tml_mean_params;
 
+/* axis_mask has bit k set when dim k of the input (rank dims) is reduced;
+** the caller turns TFLite's axis tensor (negative and repeated entries
+** allowed) into this mask. */
+tml_status tml_mean_init(tml_mean_params *p, int32_t rank,
+                         const int32_t *in_dims, uint32_t axis_mask);
 tml_status tml_mean_q_init(tml_mean_params *p, int32_t rank,
                            const int32_t *in_dims, uint32_t axis_mask,
                            float in_scale, int32_t in_zp, float out_scale,
@@ -436,8 +447,10 @@ void tml_mean_s8(const tml_mean_params *p, const int8_t *in, int8_t *out,
                  int32_t *scratch);
 void tml_mean_s16(const tml_mean_params *p, const int16_t *in, int16_t *out,
                   int32_t *scratch);
+/* scratch is not used: the sums accumulate in the output, as in TFLite. */
 void tml_mean_f32(const tml_mean_params *p, const float *in, float *out,
                   float *scratch);
+/* count int32 sums for the integer kernels, 0 for float. */
 size_t tml_mean_scratch_size(const tml_mean_params *p);
 
 /* --------------------------------------------------------- (de)quantize */
