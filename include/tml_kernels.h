@@ -329,10 +329,15 @@ void tml_softmax_f32(const tml_softmax_params *p, const float *in, float *out);
 
 /* ----------------------------------------------------- data movement/shape */
 
+/* These kernels only move bytes: one kernel serves every element type of
+** elem_size bytes (1, 2, 4 or 8). Fill the parameters with the *_init
+** functions; the kernels trust them. */
+
 /* CONCATENATION: inputs share every dim but the axis; outer = product of dims
 ** before the axis, each input contributes in_inner[k] = axis dim * inner
-** elements per outer step. Quantized inputs must share the output's scale
-** and zero point (checked at prepare). */
+** elements per outer step. The bytes are copied as they are: TFLite requires
+** int8 inputs to have the output's scale and zero point and int16 inputs and
+** output a zero point of 0 (the caller checks that at prepare). */
 typedef struct tml_concat_params {
   int32_t n_inputs;
   int32_t outer;
@@ -340,26 +345,47 @@ typedef struct tml_concat_params {
   int32_t in_inner[TML_MAX_OP_INPUTS]; /* elements per outer step */
 } tml_concat_params;
 
+/* in_dims[k] is input k's shape (rank dims each); axis may be negative.
+** TML_ERR_SHAPE unless the inputs and out_dims agree on every other dim and
+** the axis dims add up to out_dims[axis]. */
+tml_status tml_concat_init(tml_concat_params *p, int32_t elem_size,
+                           int32_t n_inputs, int32_t rank,
+                           const int32_t *const *in_dims,
+                           const int32_t *out_dims, int32_t axis);
 void tml_concat(const tml_concat_params *p, const void *const *in, void *out);
 
-/* PAD / PADV2 up to TML_MAX_RANK dims (leading dims padded with 0). */
+/* PAD / PADV2 up to TML_MAX_RANK dims. The shape is right-aligned: dims
+** before the tensor's own are 1 with no padding. */
 typedef struct tml_pad_params {
   int32_t elem_size;
   int32_t in_dims[TML_MAX_RANK];
   int32_t before[TML_MAX_RANK], after[TML_MAX_RANK];
-  uint8_t value[4]; /* pad value, elem_size bytes, little endian */
+  uint8_t value[8]; /* pad value: elem_size bytes as a tensor stores them */
 } tml_pad_params;
 
+/* paddings holds (before, after) pairs, one per dim, as in the PAD tensor.
+** value points to one element: the PADV2 constant; for PAD, the output zero
+** point for int8 and 0 otherwise (TFLite's choice). TML_ERR_SHAPE for a
+** negative padding (TFLite Micro does not check; its kernel then copies the
+** wrong elements). */
+tml_status tml_pad_init(tml_pad_params *p, int32_t elem_size, int32_t rank,
+                        const int32_t *in_dims, const int32_t *paddings,
+                        const void *value);
 void tml_pad(const tml_pad_params *p, const void *in, void *out);
 
-/* TRANSPOSE up to TML_MAX_RANK dims. */
+/* TRANSPOSE up to TML_MAX_RANK dims: out dim k is in dim perm[k]. */
 typedef struct tml_transpose_params {
   int32_t elem_size;
   int32_t rank;
   int32_t in_dims[TML_MAX_RANK];
   int32_t perm[TML_MAX_RANK];
+  int32_t out_dims[TML_MAX_RANK]; /* for the caller's shape check */
 } tml_transpose_params;
 
+/* TML_ERR_OPTIONS unless perm is a permutation of 0..rank-1. */
+tml_status tml_transpose_init(tml_transpose_params *p, int32_t elem_size,
+                              int32_t rank, const int32_t *in_dims,
+                              const int32_t *perm);
 void tml_transpose(const tml_transpose_params *p, const void *in, void *out);
 
 /* STRIDED_SLICE after TFLite's begin/end/mask resolution (done at prepare). */
@@ -371,8 +397,13 @@ typedef struct tml_slice_params {
   int32_t out_dims[TML_MAX_RANK];
 } tml_slice_params;
 
-/* Resolve TFLite's masks into start/stride/count per dim (shrink_axis dims
-** keep count 1). Returns TML_ERR_OPTIONS for ellipsis/new_axis masks. */
+/* Resolve TFLite's masks into start/stride/count per dim. out_dims keeps one
+** entry per input dim: a shrink_axis dim has count 1, and the output tensor's
+** shape is out_dims without the shrunk dims. TML_ERR_OPTIONS for a zero
+** stride, for ellipsis/new_axis masks (TFLite Micro zeroes them, which gives
+** shapes its own prepare rejects) and for a shrunk dim that selects nothing
+** (index out of range, or a negative stride, for which TFLite Micro writes
+** no output). */
 tml_status tml_strided_slice_init(tml_slice_params *p, int32_t elem_size,
                                   int32_t rank, const int32_t *in_dims,
                                   const int32_t *begin, const int32_t *end,
@@ -384,19 +415,30 @@ void tml_strided_slice(const tml_slice_params *p, const void *in, void *out);
 
 /* ----------------------------------------------------------------- reduce */
 
-/* MEAN over a set of axes. The input is viewed as rank dims; axis_mask has
-** bit k set when dim k is reduced. */
+/* MEAN over a set of axes (keep_dims does not change the output's bytes).
+** int8/int16 follow TFLite Micro's QuantizedMeanOrSum for every shape and
+** every pair of scales: raw values summed in int32, the input zero point
+** times the count subtracted, then one MultiplyByQuantizedMultiplier by
+** (in_scale / out_scale) with 1/count folded into the multiplier. float sums
+** in input order, then divides by the count. */
 typedef struct tml_mean_params {
+  /* The input shape with size-1 dims dropped and neighbouring dims that are
+  ** both reduced or both kept merged; bit k of axis_mask: dim k reduced. */
   int32_t rank;
   int32_t in_dims[TML_MAX_RANK];
   uint32_t axis_mask;
   int32_t count;     /* output elements */
   int32_t reduced;   /* elements averaged per output */
+  int32_t quantized; /* set by tml_mean_q_init: the kernel needs scratch */
   int32_t in_zp, out_zp;
-  int32_t mult, shift;
-  int32_t special_hw; /* TFLite's int8 4-D fast path over H and W */
+  int32_t mult, shift; /* in_scale / out_scale / reduced */
 } tml_mean_params;
 
+/* axis_mask has bit k set when dim k of the input (rank dims) is reduced;
+** the caller turns TFLite's axis tensor (negative and repeated entries
+** allowed) into this mask. */
+tml_status tml_mean_init(tml_mean_params *p, int32_t rank,
+                         const int32_t *in_dims, uint32_t axis_mask);
 tml_status tml_mean_q_init(tml_mean_params *p, int32_t rank,
                            const int32_t *in_dims, uint32_t axis_mask,
                            float in_scale, int32_t in_zp, float out_scale,
@@ -405,8 +447,10 @@ void tml_mean_s8(const tml_mean_params *p, const int8_t *in, int8_t *out,
                  int32_t *scratch);
 void tml_mean_s16(const tml_mean_params *p, const int16_t *in, int16_t *out,
                   int32_t *scratch);
+/* scratch is not used: the sums accumulate in the output, as in TFLite. */
 void tml_mean_f32(const tml_mean_params *p, const float *in, float *out,
                   float *scratch);
+/* count int32 sums for the integer kernels, 0 for float. */
 size_t tml_mean_scratch_size(const tml_mean_params *p);
 
 /* --------------------------------------------------------- (de)quantize */
