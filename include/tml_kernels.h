@@ -125,6 +125,10 @@ void tml_fully_connected_f32(const tml_fc_params *p, const float *in,
 
 /* ---------------------------------------------------------------- pooling */
 
+/* AVERAGE_POOL_2D and MAX_POOL_2D. Windows are clipped to the image: an
+** average divides by the taps inside it. act_min/act_max (quantized) and
+** fact_min/fact_max (float) are the fused activation's clamp; quantized input
+** and output share scale and zero point (TFLM checks that at prepare). */
 typedef struct tml_pool_params {
   tml_shape4 in, out;
   int32_t stride_h, stride_w;
@@ -172,7 +176,12 @@ typedef struct tml_add_params {
   float fact_min, fact_max;
 } tml_add_params;
 
-/* is_sub negates input 2. */
+/* is_sub: prepare for SUB, whose TFLM prepare computes the scale ratios in
+** float where ADD's uses double; run it with tml_sub_*. Caller fills b
+** (tml_broadcast_init); the float kernels read b and fact_min/fact_max only.
+** TML_ERR_QUANT when TFLM would abort: a ratio outside (0, 1) (very small
+** output scale) or a zero point outside the type. int16 always takes TFLM's
+** general-scale path (left_shift 15), never TFLite's power-of-two one. */
 tml_status tml_add_s8_init(tml_add_params *p, int is_sub, float in1_scale,
                            int32_t in1_zp, float in2_scale, int32_t in2_zp,
                            float out_scale, int32_t out_zp, tml_activation act);
@@ -201,6 +210,8 @@ typedef struct tml_mul_params {
   float fact_min, fact_max;
 } tml_mul_params;
 
+/* qmin/qmax: the output type's range; int16 needs zero points 0 (TFLM). The
+** caller fills b; the float kernel reads b and fact_min/fact_max only. */
 tml_status tml_mul_q_init(tml_mul_params *p, float in1_scale, int32_t in1_zp,
                           float in2_scale, int32_t in2_zp, float out_scale,
                           int32_t out_zp, int32_t qmin, int32_t qmax,
@@ -214,7 +225,10 @@ void tml_mul_f32(const tml_mul_params *p, const float *in1, const float *in2,
 
 /* ------------------------------------------------------------ activations */
 
-/* RELU, RELU6, RELU_N1_TO_1 on quantized data: requantize then clamp. */
+/* RELU, RELU6, RELU_N1_TO_1. RELU and RELU_N1_TO_1 requantize to the output
+** scale, then clamp. RELU6 follows TFLM, which does not requantize: it clamps
+** the input to [input zero point, 6 quantized with the input scale] whatever
+** the output's quantization (the same thing when both match). */
 typedef struct tml_relu_params {
   int32_t count;
   int32_t in_zp, out_zp;
@@ -223,11 +237,15 @@ typedef struct tml_relu_params {
   float fmin, fmax; /* float variant */
 } tml_relu_params;
 
-/* lo/hi are the float bounds (RELU: 0, +inf; RELU6: 0, 6; RELU_N1_TO_1: -1, 1). */
-tml_status tml_relu_q_init(tml_relu_params *p, int32_t count, float lo,
-                           float hi, float in_scale, int32_t in_zp,
+/* act: TML_ACT_RELU, TML_ACT_RELU6 or TML_ACT_RELU_N1_TO_1 (else
+** TML_ERR_OPTIONS). qmin/qmax: the type's range; int16 RELU and RELU_N1_TO_1
+** need zero points 0. */
+tml_status tml_relu_q_init(tml_relu_params *p, int32_t count,
+                           tml_activation act, float in_scale, int32_t in_zp,
                            float out_scale, int32_t out_zp, int32_t qmin,
                            int32_t qmax);
+tml_status tml_relu_f32_init(tml_relu_params *p, int32_t count,
+                             tml_activation act);
 void tml_relu_s8(const tml_relu_params *p, const int8_t *in, int8_t *out);
 void tml_relu_s16(const tml_relu_params *p, const int16_t *in, int16_t *out);
 void tml_relu_f32(const tml_relu_params *p, const float *in, float *out);
@@ -240,6 +258,7 @@ typedef struct tml_leaky_relu_params {
   float alpha;
 } tml_leaky_relu_params;
 
+/* Sets alpha and count too; the float kernel reads only those two. */
 tml_status tml_leaky_relu_q_init(tml_leaky_relu_params *p, int32_t count,
                                  float alpha, float in_scale, int32_t in_zp,
                                  float out_scale, int32_t out_zp);
@@ -457,18 +476,24 @@ size_t tml_mean_scratch_size(const tml_mean_params *p);
 
 typedef struct tml_quantize_params {
   int32_t count;
-  float scale;   /* quantize from float: output scale */
-  int32_t zp;    /* quantize from float: output zero point */
+  float scale;   /* quantize: output scale; dequantize: input scale */
+  int32_t zp;    /* quantize: output zero point; dequantize: input's */
   int32_t in_zp, out_zp;
   int32_t mult, shift; /* requantize */
-  int32_t qmin, qmax;
+  int32_t qmin, qmax;  /* output range (quantize, requantize) */
 } tml_quantize_params;
 
+/* Float -> int8/int16 (TFLite's AffineQuantize). qmin/qmax: the output
+** type's range. */
+tml_status tml_quantize_f32_init(tml_quantize_params *p, int32_t count,
+                                 float out_scale, int32_t out_zp,
+                                 int32_t qmin, int32_t qmax);
 void tml_quantize_f32_s8(const tml_quantize_params *p, const float *in,
                          int8_t *out);
 void tml_quantize_f32_s16(const tml_quantize_params *p, const float *in,
                           int16_t *out);
-/* Requantize between integer types (TFLite's Requantize). */
+/* Requantize between integer types (TFLite's Requantize); TFLM runs all four
+** int8/int16 pairs. qmin/qmax: the output type's range. */
 tml_status tml_requantize_init(tml_quantize_params *p, int32_t count,
                                float in_scale, int32_t in_zp, float out_scale,
                                int32_t out_zp, int32_t qmin, int32_t qmax);
@@ -480,6 +505,8 @@ void tml_requantize_s16_s8(const tml_quantize_params *p, const int16_t *in,
                            int8_t *out);
 void tml_requantize_s16_s16(const tml_quantize_params *p, const int16_t *in,
                             int16_t *out);
+tml_status tml_dequantize_init(tml_quantize_params *p, int32_t count,
+                               float in_scale, int32_t in_zp);
 void tml_dequantize_s8_f32(const tml_quantize_params *p, const int8_t *in,
                            float *out);
 void tml_dequantize_s16_f32(const tml_quantize_params *p, const int16_t *in,

@@ -1,0 +1,145 @@
+/*
+** AVERAGE_POOL_2D and MAX_POOL_2D (TFLite's reference kernels). Each output
+** looks at the taps of its window that fall inside the image: padding adds
+** no taps, so an average divides by the in-image count only.
+*/
+#include <float.h>
+
+#include "tml_kernels.h"
+#include "tml_qmath.h"
+
+/* The window of output (oy, ox) clipped to the image: [y0, y1) x [x0, x1). */
+typedef struct window {
+  int32_t y0, y1, x0, x1;
+} window;
+
+static window clip_window(const tml_pool_params *p, int32_t oy, int32_t ox) {
+  window w;
+  const int32_t iy = oy * p->stride_h - p->pad_h;
+  const int32_t ix = ox * p->stride_w - p->pad_w;
+  w.y0 = TML_MAX(iy, 0);
+  w.y1 = TML_MIN(iy + p->filter_h, p->in.h);
+  w.x0 = TML_MAX(ix, 0);
+  w.x1 = TML_MIN(ix + p->filter_w, p->in.w);
+  return w;
+}
+
+static int32_t window_taps(window w) {
+  return TML_MAX(w.y1 - w.y0, 0) * TML_MAX(w.x1 - w.x0, 0);
+}
+
+/* Integer mean rounded half away from zero, as TFLite divides: the sum is
+** pushed away from zero by half the count, then C division truncates. Sums
+** are taken modulo 2^32 (the wrap of TFLite's int32 arithmetic in practice),
+** so a huge window stays defined instead of overflowing. */
+static int32_t mean_round(uint32_t sum, int32_t count) {
+  const uint32_t half = (uint32_t)(count / 2);
+  return (int32_t)((int32_t)sum > 0 ? sum + half : sum - half) / count;
+}
+
+/* Float clamp with std::max then std::min comparisons, so a NaN passes
+** through exactly as in TFLite's ActivationFunctionWithMinMax. */
+static float clamp_f32(float v, float lo, float hi) {
+  v = v < lo ? lo : v;
+  return hi < v ? hi : v;
+}
+
+/* A window with no tap inside the image makes TFLite fail at run time; its
+** padding rules never produce one, so here such an output is the clamped 0. */
+#define TML_AVGPOOL_INT(NAME, T)                                              \
+  void NAME(const tml_pool_params *p, const T *in, T *out) {                  \
+    const int32_t depth = p->in.c, row = p->in.w * depth;                     \
+    int32_t b, oy, ox, c, y, x;                                               \
+    for (b = 0; b < p->in.n; b++) {                                           \
+      const T *img = in + (size_t)b * p->in.h * row;                          \
+      for (oy = 0; oy < p->out.h; oy++) {                                     \
+        for (ox = 0; ox < p->out.w; ox++) {                                   \
+          const window w = clip_window(p, oy, ox);                            \
+          const int32_t count = window_taps(w);                               \
+          for (c = 0; c < depth; c++) {                                       \
+            const T *tap = img + c;                                           \
+            uint32_t sum = 0;                                                 \
+            int32_t v = 0;                                                    \
+            for (y = w.y0; y < w.y1; y++)                                     \
+              for (x = w.x0; x < w.x1; x++)                                   \
+                sum += (uint32_t)(int32_t)tap[y * row + x * depth];           \
+            if (count > 0) v = mean_round(sum, count);                        \
+            *out++ = (T)TML_CLAMP(v, p->act_min, p->act_max);                 \
+          }                                                                   \
+        }                                                                     \
+      }                                                                       \
+    }                                                                         \
+  }
+
+TML_AVGPOOL_INT(tml_avgpool_s8, int8_t)
+TML_AVGPOOL_INT(tml_avgpool_s16, int16_t)
+
+void tml_avgpool_f32(const tml_pool_params *p, const float *in, float *out) {
+  const int32_t depth = p->in.c, row = p->in.w * depth;
+  int32_t b, oy, ox, c, y, x;
+  for (b = 0; b < p->in.n; b++) {
+    const float *img = in + (size_t)b * p->in.h * row;
+    for (oy = 0; oy < p->out.h; oy++) {
+      for (ox = 0; ox < p->out.w; ox++) {
+        const window w = clip_window(p, oy, ox);
+        const float count = (float)window_taps(w);
+        for (c = 0; c < depth; c++) {
+          const float *tap = img + c;
+          float sum = 0.0f;
+          /* TFLite's summation order (rows, then columns) fixes the rounding. */
+          for (y = w.y0; y < w.y1; y++)
+            for (x = w.x0; x < w.x1; x++) sum += tap[y * row + x * depth];
+          *out++ = clamp_f32(sum / count, p->fact_min, p->fact_max);
+        }
+      }
+    }
+  }
+}
+
+/* The running maximum starts at the type's lowest value, as in TFLite. */
+#define TML_MAXPOOL_INT(NAME, T, LOWEST)                                      \
+  void NAME(const tml_pool_params *p, const T *in, T *out) {                  \
+    const int32_t depth = p->in.c, row = p->in.w * depth;                     \
+    int32_t b, oy, ox, c, y, x;                                               \
+    for (b = 0; b < p->in.n; b++) {                                           \
+      const T *img = in + (size_t)b * p->in.h * row;                          \
+      for (oy = 0; oy < p->out.h; oy++) {                                     \
+        for (ox = 0; ox < p->out.w; ox++) {                                   \
+          const window w = clip_window(p, oy, ox);                            \
+          for (c = 0; c < depth; c++) {                                       \
+            const T *tap = img + c;                                           \
+            int32_t m = LOWEST;                                               \
+            for (y = w.y0; y < w.y1; y++)                                     \
+              for (x = w.x0; x < w.x1; x++)                                   \
+                m = TML_MAX(m, tap[y * row + x * depth]);                     \
+            *out++ = (T)TML_CLAMP(m, p->act_min, p->act_max);                 \
+          }                                                                   \
+        }                                                                     \
+      }                                                                       \
+    }                                                                         \
+  }
+
+TML_MAXPOOL_INT(tml_maxpool_s8, int8_t, INT8_MIN)
+TML_MAXPOOL_INT(tml_maxpool_s16, int16_t, INT16_MIN)
+
+void tml_maxpool_f32(const tml_pool_params *p, const float *in, float *out) {
+  const int32_t depth = p->in.c, row = p->in.w * depth;
+  int32_t b, oy, ox, c, y, x;
+  for (b = 0; b < p->in.n; b++) {
+    const float *img = in + (size_t)b * p->in.h * row;
+    for (oy = 0; oy < p->out.h; oy++) {
+      for (ox = 0; ox < p->out.w; ox++) {
+        const window w = clip_window(p, oy, ox);
+        for (c = 0; c < depth; c++) {
+          const float *tap = img + c;
+          float m = -FLT_MAX;
+          /* std::max order: a NaN tap never replaces the maximum. */
+          for (y = w.y0; y < w.y1; y++)
+            for (x = w.x0; x < w.x1; x++)
+              if (m < tap[y * row + x * depth]) m = tap[y * row + x * depth];
+          *out++ = clamp_f32(m, p->fact_min, p->fact_max);
+        }
+      }
+    }
+  }
+}
