@@ -111,10 +111,17 @@ void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                    const int8_t *filter, const int32_t *bias, int8_t *out,
                    void *scratch);
 size_t tml_conv2d_s8_scratch_size(const tml_conv_params *p);
-/* 16x8: int16 activations (zero point 0), int8 weights, int64 bias. */
+/* 16x8: int16 activations (zero point 0), int8 weights. TFLite picks the
+** arithmetic by bias type: an int64 bias gets int64 accumulation and
+** rescaling; an int32 bias (_b32) or none gets int32 accumulation (wrapping)
+** and the int32 multiplier, so a NULL bias takes that path in both. The _b32
+** variant uses tml_conv2d_s16_scratch_size. */
 void tml_conv2d_s16(const tml_conv_params *p, const int16_t *in,
                     const int8_t *filter, const int64_t *bias, int16_t *out,
                     void *scratch);
+void tml_conv2d_s16_b32(const tml_conv_params *p, const int16_t *in,
+                        const int8_t *filter, const int32_t *bias,
+                        int16_t *out, void *scratch);
 size_t tml_conv2d_s16_scratch_size(const tml_conv_params *p);
 void tml_conv2d_f32(const tml_conv_params *p, const float *in,
                     const float *filter, const float *bias, float *out,
@@ -150,10 +157,10 @@ typedef struct tml_fc_params {
 ** GetQuantizedConvolutionMultipler (the product in_scale * w_scale rounded to
 ** float, then divided in double; with a bias, its scale must be within 2% of
 ** an output step of in_scale * w_scale, else TML_ERR_QUANT).
-** n_w_scales == out_depth: per channel (int8 only, as TFLite Micro; the
-** weight zero point is ignored there, so w_offset = 0). mult and shift are
-** caller storage of n_w_scales entries that p keeps pointing to. bias_scale
-** is NULL when there is no bias. qmin/qmax as for convolution. */
+** n_w_scales == out_depth: per channel (TFLite ignores the weight zero
+** point there, so w_offset = 0). mult and shift are caller storage of
+** n_w_scales entries that p keeps pointing to. bias_scale is NULL when there
+** is no bias. qmin/qmax as for convolution. */
 tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
                                       int32_t *shift, float in_scale,
                                       int32_t in_zp, const float *w_scales,
@@ -166,9 +173,13 @@ tml_status tml_fully_connected_f32_init(tml_fc_params *p, tml_activation act);
 /* Bias pointers may be NULL (no bias). */
 void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
                             const int8_t *w, const int32_t *bias, int8_t *out);
+/* 16x8: bias types as for tml_conv2d_s16. */
 void tml_fully_connected_s16(const tml_fc_params *p, const int16_t *in,
                              const int8_t *w, const int64_t *bias,
                              int16_t *out);
+void tml_fully_connected_s16_b32(const tml_fc_params *p, const int16_t *in,
+                                 const int8_t *w, const int32_t *bias,
+                                 int16_t *out);
 void tml_fully_connected_f32(const tml_fc_params *p, const float *in,
                              const float *w, const float *bias, float *out);
 

@@ -60,10 +60,13 @@ static int32_t at4(const tml_shape4 *s, int32_t n, int32_t y, int32_t x,
   return ((n * s->h + y) * s->w + x) * s->c + c;
 }
 
-/* Integer conv (s8 when !wide, 16x8 when wide) over int32 copies. */
+/* Integer conv over int32 copies: s8 when !wide, else 16x8, rescaled in
+** int64 when the bias is int64 (bias32 == 0) and present, otherwise with
+** TFLite's int32 accumulator (the exact sum truncated to 32 bits) and the
+** int32 multiplier. */
 static void ref_conv_int(const tml_conv_params *p, const int32_t *in,
                          const int32_t *f, const int64_t *bias, int wide,
-                         int32_t *out) {
+                         int bias32, int32_t *out) {
   const int32_t groups = p->in.c / p->filter.c;
   const int32_t fpg = p->out.c / groups;
   int32_t b, oy, ox, oc, fy, fx, ic;
@@ -89,8 +92,11 @@ static void ref_conv_int(const tml_conv_params *p, const int32_t *in,
               }
             }
           if (bias) acc += bias[oc];
-          if (wide) {
+          if (wide && bias && !bias32) {
             v = ref_mbqm64(acc, p->mult[oc], p->shift[oc]);
+          } else if (wide) {
+            v = ref_mbqm((int32_t)(uint32_t)(uint64_t)acc, p->mult[oc],
+                         p->shift[oc]);
           } else {
             v = ref_mbqm((int32_t)acc, p->mult[oc], p->shift[oc]) +
                 p->out_offset;
@@ -387,6 +393,60 @@ static void test_s16(void) {
   CHECK_ARRAY_EQ(out, want, 5);
 }
 
+static void test_s16_bias_kinds(void) {
+  /* 5 at multiplier 0.25 = 1.25. int64 bias 0: one rounding -> 1. No bias,
+  ** or int32 bias 0: TFLite's int32 path rounds twice (2.5 -> 3, then
+  ** 1.5 -> 2) -> 2. int32 bias 4: 9 * 0.25 = 2.25 -> 4.5 -> 5 -> 2.5 -> 3. */
+  const int16_t in[1] = {5};
+  const int8_t f[1] = {1};
+  const int64_t zero64[1] = {0};
+  const int32_t zero32[1] = {0}, four32[1] = {4};
+  const int32_t mult[1] = {1 << 30}, shift[1] = {-1};
+  int16_t out[1];
+  tml_conv_params p =
+      base_params(shape(1, 1, 1, 1), shape(1, 1, 1, 1), shape(1, 1, 1, 1));
+  p.mult = mult;
+  p.shift = shift;
+  p.act_min = -32768;
+  p.act_max = 32767;
+  tml_conv2d_s16(&p, in, f, zero64, out, NULL);
+  CHECK_EQ(out[0], 1);
+  tml_conv2d_s16(&p, in, f, NULL, out, NULL);
+  CHECK_EQ(out[0], 2);
+  tml_conv2d_s16_b32(&p, in, f, zero32, out, NULL);
+  CHECK_EQ(out[0], 2);
+  tml_conv2d_s16_b32(&p, in, f, four32, out, NULL);
+  CHECK_EQ(out[0], 3);
+}
+
+static void test_s16_int32_wrap(void) {
+  /* 600 channels of 32767 * 127: 600 * 4161409 = 2496845400, beyond
+  ** INT32_MAX. At multiplier 2^-21 (2^30, shift -20):
+  ** - int64 bias 0: 2496845400 / 2^21 = 1190.59 -> 1191;
+  ** - no bias: TFLite's int32 sum wraps to 2496845400 - 2^32 =
+  **   -1798121896; halved exactly by the high multiply, -899060948, then
+  **   / 2^20 = -857.41 -> -857. */
+  int16_t in[600], out[1];
+  int8_t f[600];
+  const int64_t zero64[1] = {0};
+  const int32_t mult[1] = {1 << 30}, shift[1] = {-20};
+  int i;
+  tml_conv_params p =
+      base_params(shape(1, 1, 1, 600), shape(1, 1, 1, 600), shape(1, 1, 1, 1));
+  for (i = 0; i < 600; i++) {
+    in[i] = 32767;
+    f[i] = 127;
+  }
+  p.mult = mult;
+  p.shift = shift;
+  p.act_min = -32768;
+  p.act_max = 32767;
+  tml_conv2d_s16(&p, in, f, zero64, out, NULL);
+  CHECK_EQ(out[0], 1191);
+  tml_conv2d_s16(&p, in, f, NULL, out, NULL);
+  CHECK_EQ(out[0], -857);
+}
+
 static void test_f32(void) {
   /* Width-3 image (1, -1, 2), filter 4, bias 0.5, RELU6:
   ** 4.5, max(-3.5, 0) = 0, min(8.5, 6) = 6. */
@@ -657,6 +717,8 @@ static void random_conv_case(int wide) {
   int32_t *in32, *f32, *ref;
   int64_t *bias64;
   int has_bias = rnd(0, 3) != 0;
+  /* 16x8 bias: int64 or int32 (with none, both take the int32 path). */
+  int bias32 = rnd(0, 1);
   memset(&p, 0, sizeof p);
   if (!random_geometry(&p, rnd(1, 2), rnd(1, 8), rnd(1, 8), rnd(1, 4),
                        rnd(1, 4)))
@@ -682,17 +744,23 @@ static void random_conv_case(int wide) {
   for (i = 0; i < p.out.c; i++)
     bias64[i] =
         wide ? (int64_t)rnd(-(1 << 20), 1 << 20) * 64 : rnd(-40000, 40000);
-  ref_conv_int(&p, in32, f32, has_bias ? bias64 : NULL, wide, ref);
+  ref_conv_int(&p, in32, f32, has_bias ? bias64 : NULL, wide, bias32, ref);
   if (wide) {
     int16_t *in = malloc(sizeof *in * nin), *out = malloc(sizeof *out * nout);
     int8_t *f = malloc(nf);
+    int32_t *b32 = malloc(sizeof *b32 * p.out.c);
     for (i = 0; i < nin; i++) in[i] = (int16_t)in32[i];
     for (i = 0; i < nf; i++) f[i] = (int8_t)f32[i];
-    tml_conv2d_s16(&p, in, f, has_bias ? bias64 : NULL, out, NULL);
+    for (i = 0; i < p.out.c; i++) b32[i] = (int32_t)bias64[i];
+    if (bias32)
+      tml_conv2d_s16_b32(&p, in, f, has_bias ? b32 : NULL, out, NULL);
+    else
+      tml_conv2d_s16(&p, in, f, has_bias ? bias64 : NULL, out, NULL);
     CHECK_ARRAY_EQ(out, ref, nout);
     free(in);
     free(f);
     free(out);
+    free(b32);
   } else {
     int8_t *in = malloc(nin), *f = malloc(nf), *out = malloc(nout);
     int32_t *bias = malloc(sizeof *bias * p.out.c);
@@ -834,6 +902,8 @@ int main(void) {
   test_groups();
   test_1x1();
   test_s16();
+  test_s16_bias_kinds();
+  test_s16_int32_wrap();
   test_f32();
   test_dw_multiplier8();
   test_dw_channel_order();

@@ -145,6 +145,31 @@ static void test_s16(void) {
   CHECK_ARRAY_EQ(out, want_nobias, 4);
 }
 
+static void test_s16_bias_kinds(void) {
+  /* 5 at multiplier 0.25 = 1.25. int64 bias 0: one rounding -> 1. No bias,
+  ** or int32 bias 0: TFLite's int32 path rounds twice (2.5 -> 3, then
+  ** 1.5 -> 2) -> 2. int32 bias 4: 9 * 0.25 = 2.25 -> 4.5 -> 5 -> 2.5 -> 3. */
+  const int16_t in[1] = {5};
+  const int8_t w[1] = {1};
+  const int64_t zero64[1] = {0};
+  const int32_t zero32[1] = {0}, four32[1] = {4};
+  const int32_t mult[1] = {1 << 30}, shift[1] = {-1};
+  int16_t out[1];
+  tml_fc_params p = base_params(1, 1, 1);
+  p.mult = mult;
+  p.shift = shift;
+  p.act_min = -32768;
+  p.act_max = 32767;
+  tml_fully_connected_s16(&p, in, w, zero64, out);
+  CHECK_EQ(out[0], 1);
+  tml_fully_connected_s16(&p, in, w, NULL, out);
+  CHECK_EQ(out[0], 2);
+  tml_fully_connected_s16_b32(&p, in, w, zero32, out);
+  CHECK_EQ(out[0], 2);
+  tml_fully_connected_s16_b32(&p, in, w, four32, out);
+  CHECK_EQ(out[0], 3);
+}
+
 static void test_f32(void) {
   /* b0 = (1, 2), b1 = (-1, 0.5); weights (1, 1), (2, -4), bias (0.5, 0):
   ** b0: 3.5, -6; b1: 0, -4. RELU6 clamps -> (3.5, 0, 0, 0); with no
@@ -215,10 +240,11 @@ static void test_init(void) {
   CHECK_EQ(shift[0], 0);
   CHECK_EQ(mult[1], 1 << 30);
   CHECK_EQ(shift[1], 1);
-  /* 16x8: per tensor only. */
+  /* 16x8, per channel and per tensor. */
   CHECK_EQ(tml_fully_connected_q_init(&p, mult, shift, 0.5f, 0, fs, 2, 0, NULL,
                                       0.25f, 0, -32768, 32767, TML_ACT_NONE),
-           TML_ERR_QUANT);
+           TML_OK);
+  CHECK_EQ(p.n_mult, 2);
   CHECK_EQ(tml_fully_connected_q_init(&p, mult, shift, 0.5f, 0, fs, 1, 0, NULL,
                                       0.25f, 0, -32768, 32767, TML_ACT_NONE),
            TML_OK);
@@ -254,6 +280,8 @@ static void random_case(int wide) {
   const int32_t batches = rnd(1, 4), depth = rnd(1, 70), outs = rnd(1, 12);
   const int per_channel = rnd(0, 1);
   const int has_bias = rnd(0, 3) != 0;
+  /* 16x8 bias: int64 or int32 (with none, both take the int32 path). */
+  const int bias32 = rnd(0, 1);
   int32_t mult[12], shift[12];
   int32_t i, b, o, k;
   tml_fc_params p = base_params(batches, depth, outs);
@@ -294,19 +322,31 @@ static void random_case(int wide) {
         acc += (int64_t)(w[o * depth + k] + p.w_offset) *
                (x[b * depth + k] + (wide ? 0 : p.in_offset));
       if (has_bias) acc += bias[o];
-      ref[b * outs + o] =
-          wide ? clampi(ref_mbqm64(acc, m, s), p.act_min, p.act_max)
-               : clampi((int64_t)ref_mbqm((int32_t)acc, m, s) + p.out_offset,
-                        p.act_min, p.act_max);
+      if (wide && has_bias && !bias32)
+        ref[b * outs + o] = clampi(ref_mbqm64(acc, m, s), p.act_min, p.act_max);
+      else if (wide)
+        ref[b * outs + o] =
+            clampi(ref_mbqm((int32_t)(uint32_t)(uint64_t)acc, m, s), p.act_min,
+                   p.act_max);
+      else
+        ref[b * outs + o] =
+            clampi((int64_t)ref_mbqm((int32_t)acc, m, s) + p.out_offset,
+                   p.act_min, p.act_max);
     }
   if (wide) {
     int16_t *in = malloc(sizeof *in * batches * depth);
     int16_t *out = malloc(sizeof *out * batches * outs);
+    int32_t *b32 = malloc(sizeof *b32 * outs);
     for (i = 0; i < batches * depth; i++) in[i] = (int16_t)x[i];
-    tml_fully_connected_s16(&p, in, w, has_bias ? bias : NULL, out);
+    for (i = 0; i < outs; i++) b32[i] = (int32_t)bias[i];
+    if (bias32)
+      tml_fully_connected_s16_b32(&p, in, w, has_bias ? b32 : NULL, out);
+    else
+      tml_fully_connected_s16(&p, in, w, has_bias ? bias : NULL, out);
     CHECK_ARRAY_EQ(out, ref, batches * outs);
     free(in);
     free(out);
+    free(b32);
   } else {
     int8_t *in = malloc(batches * depth), *out = malloc(batches * outs);
     int32_t *b32 = malloc(sizeof *b32 * outs);
@@ -365,6 +405,7 @@ int main(void) {
   test_per_channel();
   test_saturation();
   test_s16();
+  test_s16_bias_kinds();
   test_f32();
   test_init();
   for (i = 0; i < 300; i++) {

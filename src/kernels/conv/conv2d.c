@@ -126,13 +126,16 @@ void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
   }
 }
 
-void tml_conv2d_s16(const tml_conv_params *p, const int16_t *in,
-                    const int8_t *filter, const int64_t *bias, int16_t *out,
-                    void *scratch) {
+/* 16x8 rescales like TFLite, by bias type: an int64 bias takes the int64
+** accumulator and multiplier; an int32 bias or none takes TFLite's int32
+** accumulator (which wraps: the exact sum is truncated) and the int32
+** double-rounding multiplier. */
+static void conv_s16(const tml_conv_params *p, const int16_t *in,
+                     const int8_t *filter, const int64_t *bias64,
+                     const int32_t *bias32, int16_t *out) {
   const int32_t fc = p->filter.c;
   conv_steps s;
   int32_t b, oy, ox, g, k, fy, r;
-  (void)scratch;
   conv_steps_init(p, &s);
   for (b = 0; b < p->out.n; b++, in += s.image) {
     for (oy = 0; oy < p->out.h; oy++) {
@@ -149,16 +152,31 @@ void tml_conv2d_s16(const tml_conv_params *p, const int16_t *in,
               for (r = 0; r < w.nrun; r++)
                 acc += dot_s16(in + io + r * s.tap,
                                f + fy * s.f_row + (ptrdiff_t)r * fc, w.run);
-            /* Wrapping add: an extreme int64 bias is not signed-overflow
-            ** UB. */
-            if (bias) acc = (int64_t)((uint64_t)acc + (uint64_t)bias[oc]);
-            out[oc] = tml_conv_out_s16(acc, p->mult[oc], p->shift[oc],
-                                       p->act_min, p->act_max);
+            out[oc] = bias64 ? tml_conv_out_s16_64(acc, bias64[oc], p->mult[oc],
+                                                   p->shift[oc], p->act_min,
+                                                   p->act_max)
+                             : tml_conv_out_s16_32(acc, bias32 ? bias32[oc] : 0,
+                                                   p->mult[oc], p->shift[oc],
+                                                   p->act_min, p->act_max);
           }
         }
       }
     }
   }
+}
+
+void tml_conv2d_s16(const tml_conv_params *p, const int16_t *in,
+                    const int8_t *filter, const int64_t *bias, int16_t *out,
+                    void *scratch) {
+  (void)scratch;
+  conv_s16(p, in, filter, bias, NULL, out);
+}
+
+void tml_conv2d_s16_b32(const tml_conv_params *p, const int16_t *in,
+                        const int8_t *filter, const int32_t *bias, int16_t *out,
+                        void *scratch) {
+  (void)scratch;
+  conv_s16(p, in, filter, NULL, bias, out);
 }
 
 void tml_conv2d_f32(const tml_conv_params *p, const float *in,

@@ -35,9 +35,24 @@ static inline int8_t tml_conv_out_s8(uint32_t acc, int32_t mult, int32_t shift,
   return (int8_t)TML_CLAMP(v, act_min, act_max);
 }
 
-static inline int16_t tml_conv_out_s16(int64_t acc, int32_t mult, int32_t shift,
-                                       int32_t act_min, int32_t act_max) {
-  const int32_t v = tml_mul_by_qm64(acc, mult, shift);
+/* 16x8 with an int64 bias: TFLite's int64 accumulator and multiplier. The
+** bias add wraps so an extreme bias is not signed-overflow UB. */
+static inline int16_t tml_conv_out_s16_64(int64_t acc, int64_t bias,
+                                          int32_t mult, int32_t shift,
+                                          int32_t act_min, int32_t act_max) {
+  const int64_t sum = (int64_t)((uint64_t)acc + (uint64_t)bias);
+  const int32_t v = tml_mul_by_qm64(sum, mult, shift);
+  return (int16_t)TML_CLAMP(v, act_min, act_max);
+}
+
+/* 16x8 with an int32 bias or none: TFLite accumulates in int32, so the
+** exact sum is truncated to 32 bits (what its wrapping adds leave) and
+** rescaled with the int32 double-rounding multiplier. */
+static inline int16_t tml_conv_out_s16_32(int64_t acc, int32_t bias,
+                                          int32_t mult, int32_t shift,
+                                          int32_t act_min, int32_t act_max) {
+  const uint32_t sum = (uint32_t)(uint64_t)acc + (uint32_t)bias;
+  const int32_t v = tml_mul_by_qm((int32_t)sum, mult, shift);
   return (int16_t)TML_CLAMP(v, act_min, act_max);
 }
 

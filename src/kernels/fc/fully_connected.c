@@ -35,9 +35,12 @@ void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
   }
 }
 
-void tml_fully_connected_s16(const tml_fc_params *p, const int16_t *in,
-                             const int8_t *w, const int64_t *bias,
-                             int16_t *out) {
+/* 16x8 rescales like TFLite, by bias type: an int64 bias takes the int64
+** accumulator and multiplier; an int32 bias or none takes TFLite's int32
+** accumulator (which wraps: the exact sum is truncated) and the int32
+** double-rounding multiplier. */
+static void fc_s16(const tml_fc_params *p, const int16_t *in, const int8_t *w,
+                   const int64_t *bias64, const int32_t *bias32, int16_t *out) {
   const int32_t depth = p->in_depth;
   const int32_t w_offset = p->w_offset;
   const int32_t m_step = p->n_mult == 1 ? 0 : 1;
@@ -45,16 +48,35 @@ void tml_fully_connected_s16(const tml_fc_params *p, const int16_t *in,
   for (b = 0; b < p->batches; b++, in += depth, out += p->out_depth) {
     const int8_t *row = w;
     for (o = 0; o < p->out_depth; o++, row += depth) {
+      const int32_t mult = p->mult[o * m_step], shift = p->shift[o * m_step];
       int64_t acc = 0;
       int32_t v;
       for (i = 0; i < depth; i++)
         acc += ((int32_t)row[i] + w_offset) * (int32_t)in[i];
-      /* Wrapping add: an extreme int64 bias is not signed-overflow UB. */
-      if (bias) acc = (int64_t)((uint64_t)acc + (uint64_t)bias[o]);
-      v = tml_mul_by_qm64(acc, p->mult[o * m_step], p->shift[o * m_step]);
+      if (bias64) {
+        /* Wrapping add: an extreme int64 bias is not signed-overflow UB. */
+        acc = (int64_t)((uint64_t)acc + (uint64_t)bias64[o]);
+        v = tml_mul_by_qm64(acc, mult, shift);
+      } else {
+        uint32_t sum = (uint32_t)(uint64_t)acc;
+        if (bias32) sum += (uint32_t)bias32[o];
+        v = tml_mul_by_qm((int32_t)sum, mult, shift);
+      }
       out[o] = (int16_t)TML_CLAMP(v, p->act_min, p->act_max);
     }
   }
+}
+
+void tml_fully_connected_s16(const tml_fc_params *p, const int16_t *in,
+                             const int8_t *w, const int64_t *bias,
+                             int16_t *out) {
+  fc_s16(p, in, w, bias, NULL, out);
+}
+
+void tml_fully_connected_s16_b32(const tml_fc_params *p, const int16_t *in,
+                                 const int8_t *w, const int32_t *bias,
+                                 int16_t *out) {
+  fc_s16(p, in, w, NULL, bias, out);
 }
 
 void tml_fully_connected_f32(const tml_fc_params *p, const float *in,
@@ -104,9 +126,7 @@ tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
   for (c = 0; c < n_w_scales; c++)
     if (!(w_scales[c] >= 0.0f && w_scales[c] <= FLT_MAX)) return TML_ERR_QUANT;
   if (n_w_scales > 1) {
-    /* TFLite Micro rescales per channel only for int8 and then ignores the
-    ** weight zero point. */
-    if (qmax > 127) return TML_ERR_QUANT;
+    /* TFLite ignores the weight zero point when rescaling per channel. */
     for (c = 0; c < n_w_scales; c++) {
       const double real =
           (double)in_scale * (double)w_scales[c] / (double)out_scale;
