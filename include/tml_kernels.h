@@ -63,29 +63,65 @@ tml_status tml_activation_range_f32(tml_activation act, float *act_min,
 
 /* CONV_2D and DEPTHWISE_CONV_2D. Padding is the top/left amount TFLite
 ** computes (ComputePaddingHeightWidth); the bottom/right follows from the
-** shapes. Groups (in.c / filter.c > 1) are allowed for CONV_2D. */
+** shapes. Groups (in.c / filter.c > 1) are allowed for CONV_2D. Depthwise
+** output channel ic * depth_multiplier + m reads input channel ic. */
 typedef struct tml_conv_params {
   tml_shape4 in, filter, out;
   int32_t stride_h, stride_w;
   int32_t dilation_h, dilation_w;
   int32_t pad_h, pad_w;
   int32_t depth_multiplier; /* depthwise only */
-  int32_t in_offset;        /* -input zero point (0 for s16) */
-  int32_t out_offset;       /* output zero point (0 for s16) */
+  int32_t in_offset;        /* -input zero point (s16 kernels ignore it) */
+  int32_t out_offset;       /* output zero point (s16 kernels ignore it) */
   int32_t act_min, act_max; /* quantized clamp */
   float fact_min, fact_max; /* float clamp */
   const int32_t *mult;      /* per output channel */
   const int32_t *shift;     /* per output channel */
 } tml_conv_params;
 
+/* Prepare: set in, filter, out, strides, dilations, padding (and
+** depth_multiplier) first. The init functions check the geometry
+** (TML_ERR_SHAPE, TML_ERR_OPTIONS) so the kernels stay inside their buffers,
+** then fill the rest as TFLite's Prepare does. The _q_ variants compute one
+** multiplier per output channel from in_scale * filter_scale / out_scale in
+** double (PopulateConvolutionQuantizationParams) into mult and shift, caller
+** storage of out.c entries that p keeps pointing to; n_filter_scales is 1
+** (per tensor) or out.c. qmin/qmax: -128/127 for s8, -32768/32767 for s16.
+** TML_ERR_QUANT for unusable scales, zero points or multipliers. */
+tml_status tml_conv2d_q_init(tml_conv_params *p, int32_t *mult,
+                             int32_t *shift, float in_scale, int32_t in_zp,
+                             const float *filter_scales,
+                             int32_t n_filter_scales, float out_scale,
+                             int32_t out_zp, int32_t qmin, int32_t qmax,
+                             tml_activation act);
+tml_status tml_conv2d_f32_init(tml_conv_params *p, tml_activation act);
+tml_status tml_depthwise_conv2d_q_init(tml_conv_params *p, int32_t *mult,
+                                       int32_t *shift, float in_scale,
+                                       int32_t in_zp,
+                                       const float *filter_scales,
+                                       int32_t n_filter_scales,
+                                       float out_scale, int32_t out_zp,
+                                       int32_t qmin, int32_t qmax,
+                                       tml_activation act);
+tml_status tml_depthwise_conv2d_f32_init(tml_conv_params *p,
+                                         tml_activation act);
+
+/* Bias pointers may be NULL (no bias). */
 void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                    const int8_t *filter, const int32_t *bias, int8_t *out,
                    void *scratch);
 size_t tml_conv2d_s8_scratch_size(const tml_conv_params *p);
-/* 16x8: int16 activations (zero point 0), int8 weights, int64 bias. */
+/* 16x8: int16 activations (zero point 0), int8 weights. TFLite picks the
+** arithmetic by bias type: an int64 bias gets int64 accumulation and
+** rescaling; an int32 bias (_b32) or none gets int32 accumulation (wrapping)
+** and the int32 multiplier, so a NULL bias takes that path in both. The _b32
+** variant uses tml_conv2d_s16_scratch_size. */
 void tml_conv2d_s16(const tml_conv_params *p, const int16_t *in,
                     const int8_t *filter, const int64_t *bias, int16_t *out,
                     void *scratch);
+void tml_conv2d_s16_b32(const tml_conv_params *p, const int16_t *in,
+                        const int8_t *filter, const int32_t *bias,
+                        int16_t *out, void *scratch);
 size_t tml_conv2d_s16_scratch_size(const tml_conv_params *p);
 void tml_conv2d_f32(const tml_conv_params *p, const float *in,
                     const float *filter, const float *bias, float *out,
@@ -104,7 +140,8 @@ size_t tml_depthwise_conv2d_f32_scratch_size(const tml_conv_params *p);
 /* -------------------------------------------------------- fully connected */
 
 /* out[b][o] = act(sum_i (in[b][i] + in_offset) * (w[o][i] + w_offset) + bias[o])
-** rescaled per tensor (n_mult == 1) or per output channel. */
+** rescaled per tensor (n_mult == 1) or per output channel. The s16 kernel
+** ignores in_offset and out_offset, as TFLite's 16x8 kernel does. */
 typedef struct tml_fc_params {
   int32_t batches, in_depth, out_depth;
   int32_t in_offset, w_offset, out_offset;
@@ -115,11 +152,34 @@ typedef struct tml_fc_params {
   const int32_t *shift;
 } tml_fc_params;
 
+/* Prepare: set batches, in_depth and out_depth first (TML_ERR_SHAPE if any
+** is < 1). n_w_scales == 1: per tensor, as TFLite's
+** GetQuantizedConvolutionMultipler (the product in_scale * w_scale rounded to
+** float, then divided in double; with a bias, its scale must be within 2% of
+** an output step of in_scale * w_scale, else TML_ERR_QUANT).
+** n_w_scales == out_depth: per channel (TFLite ignores the weight zero
+** point there, so w_offset = 0). mult and shift are caller storage of
+** n_w_scales entries that p keeps pointing to. bias_scale is NULL when there
+** is no bias. qmin/qmax as for convolution. */
+tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
+                                      int32_t *shift, float in_scale,
+                                      int32_t in_zp, const float *w_scales,
+                                      int32_t n_w_scales, int32_t w_zp,
+                                      const float *bias_scale, float out_scale,
+                                      int32_t out_zp, int32_t qmin,
+                                      int32_t qmax, tml_activation act);
+tml_status tml_fully_connected_f32_init(tml_fc_params *p, tml_activation act);
+
+/* Bias pointers may be NULL (no bias). */
 void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
                             const int8_t *w, const int32_t *bias, int8_t *out);
+/* 16x8: bias types as for tml_conv2d_s16. */
 void tml_fully_connected_s16(const tml_fc_params *p, const int16_t *in,
                              const int8_t *w, const int64_t *bias,
                              int16_t *out);
+void tml_fully_connected_s16_b32(const tml_fc_params *p, const int16_t *in,
+                                 const int8_t *w, const int32_t *bias,
+                                 int16_t *out);
 void tml_fully_connected_f32(const tml_fc_params *p, const float *in,
                              const float *w, const float *bias, float *out);
 
