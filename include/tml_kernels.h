@@ -85,7 +85,8 @@ typedef struct tml_conv_params {
 ** then fill the rest as TFLite's Prepare does. The _q_ variants compute one
 ** multiplier per output channel from in_scale * filter_scale / out_scale in
 ** double (PopulateConvolutionQuantizationParams) into mult and shift, caller
-** storage of out.c entries that p keeps pointing to; n_filter_scales is 1
+** storage of out.c entries that p keeps pointing to (both NULL: validate
+** only, as the measure pass does); n_filter_scales is 1
 ** (per tensor) or out.c. qmin/qmax: -128/127 for s8, -32768/32767 for s16.
 ** TML_ERR_QUANT for unusable scales, zero points or multipliers. */
 tml_status tml_conv2d_q_init(tml_conv_params *p, int32_t *mult,
@@ -159,7 +160,7 @@ typedef struct tml_fc_params {
 ** an output step of in_scale * w_scale, else TML_ERR_QUANT).
 ** n_w_scales == out_depth: per channel (TFLite ignores the weight zero
 ** point there, so w_offset = 0). mult and shift are caller storage of
-** n_w_scales entries that p keeps pointing to. bias_scale is NULL when there
+** n_w_scales entries that p keeps pointing to (NULL: validate only). bias_scale is NULL when there
 ** is no bias. qmin/qmax as for convolution. */
 tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
                                       int32_t *shift, float in_scale,

@@ -108,6 +108,24 @@ tml_status tml_prep_quant(tml_prep *p, const tml_tensor_view *t, float *scale,
   return TML_OK;
 }
 
+tml_status tml_prep_scales(tml_prep *p, const tml_tensor_view *t,
+                           const float **scales) {
+  const uint8_t *at = p->m->data + t->scale_pos;
+  if (t->n_scale == 0)
+    return tml_prep_fail(p, TML_ERR_QUANT, t->index,
+                         "tensor %d '%.*s' has no quantization",
+                         (int)t->index, (int)t->name_len, t->name);
+  /* Flatbuffers align float vectors to 4 from the model's start; kernels'
+  ** init functions read them in place (TML runs on little-endian cores). */
+  if ((uintptr_t)at & 3)
+    return tml_prep_fail(p, TML_ERR_BUFFER, t->index,
+                         "tensor %d '%.*s': scales misaligned (load the model "
+                         "at a 16-byte aligned address)", (int)t->index,
+                         (int)t->name_len, t->name);
+  *scales = (const float *)(const void *)at;
+  return TML_OK;
+}
+
 tml_status tml_prep_const(tml_prep *p, const tml_tensor_view *t) {
   size_t esize = tml_type_size(t->type);
   if (!t->data)

@@ -95,6 +95,9 @@ tml_status tml_prep_same_shape(tml_prep *p, const tml_tensor_view *a,
 ** type's range). */
 tml_status tml_prep_quant(tml_prep *p, const tml_tensor_view *t, float *scale,
                           int32_t *zp);
+/* The tensor's quantization scales, read in place. */
+tml_status tml_prep_scales(tml_prep *p, const tml_tensor_view *t,
+                           const float **scales);
 /* Constant input: data must be present (and aligned for its type). */
 tml_status tml_prep_const(tml_prep *p, const tml_tensor_view *t);
 /* Builtin options: checks the union tag when options are present. */

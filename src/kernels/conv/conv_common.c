@@ -49,7 +49,7 @@ tml_status tml_conv_quant_init(tml_conv_params *p, int32_t *mult,
   ** below 8; the int32 one needs one below 31 to keep the left shift
   ** defined. */
   const int32_t max_shift = qmax > 127 ? 7 : 30;
-  int32_t c;
+  int32_t c, m, s;
   tml_status st;
   if (filter_scales == NULL ||
       (n_filter_scales != 1 && n_filter_scales != channels))
@@ -63,8 +63,12 @@ tml_status tml_conv_quant_init(tml_conv_params *p, int32_t *mult,
     /* A zero filter scale (an all-zero channel) gives multiplier 0. */
     if (!(fs >= 0.0f && fs <= FLT_MAX)) return TML_ERR_QUANT;
     real = (double)in_scale * (double)fs / (double)out_scale;
-    tml_quantize_multiplier(real, &mult[c], &shift[c]);
-    if (shift[c] > max_shift) return TML_ERR_QUANT;
+    tml_quantize_multiplier(real, &m, &s);
+    if (s > max_shift) return TML_ERR_QUANT;
+    if (mult) {
+      mult[c] = m;
+      shift[c] = s;
+    }
   }
   st = tml_activation_range_q(act, out_scale, out_zp, qmin, qmax, &p->act_min,
                               &p->act_max);

@@ -114,7 +114,7 @@ tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
                                       int32_t qmax, tml_activation act) {
   /* Shift limits of TFLite's int64 (16x8) and int32 multiplier helpers. */
   const int32_t max_shift = qmax > 127 ? 7 : 30;
-  int32_t c;
+  int32_t c, m, s;
   tml_status st = check_shape(p);
   if (st != TML_OK) return st;
   if (w_scales == NULL || (n_w_scales != 1 && n_w_scales != p->out_depth))
@@ -130,8 +130,12 @@ tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
     for (c = 0; c < n_w_scales; c++) {
       const double real =
           (double)in_scale * (double)w_scales[c] / (double)out_scale;
-      tml_quantize_multiplier(real, &mult[c], &shift[c]);
-      if (shift[c] > max_shift) return TML_ERR_QUANT;
+      tml_quantize_multiplier(real, &m, &s);
+      if (s > max_shift) return TML_ERR_QUANT;
+      if (mult) {
+        mult[c] = m;
+        shift[c] = s;
+      }
     }
     p->w_offset = 0;
   } else {
@@ -144,9 +148,12 @@ tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
       if (!(fabs(exact - (double)*bias_scale) / (double)out_scale <= 0.02))
         return TML_ERR_QUANT;
     }
-    tml_quantize_multiplier((double)product / (double)out_scale, &mult[0],
-                            &shift[0]);
-    if (shift[0] > max_shift) return TML_ERR_QUANT;
+    tml_quantize_multiplier((double)product / (double)out_scale, &m, &s);
+    if (s > max_shift) return TML_ERR_QUANT;
+    if (mult) {
+      mult[0] = m;
+      shift[0] = s;
+    }
     p->w_offset = -w_zp;
   }
   st = tml_activation_range_q(act, out_scale, out_zp, qmin, qmax, &p->act_min,

@@ -28,6 +28,10 @@ static void eval_conv_s16(const tml_rec *r) {
   const conv_rec *c = (const conv_rec *)r;
   tml_conv2d_s16(&c->p, c->in, c->filter, c->bias, c->out, c->scratch);
 }
+static void eval_conv_s16_b32(const tml_rec *r) {
+  const conv_rec *c = (const conv_rec *)r;
+  tml_conv2d_s16_b32(&c->p, c->in, c->filter, c->bias, c->out, c->scratch);
+}
 static void eval_conv_f32(const tml_rec *r) {
   const conv_rec *c = (const conv_rec *)r;
   tml_conv2d_f32(&c->p, c->in, c->filter, c->bias, c->out, c->scratch);
@@ -94,9 +98,7 @@ static tml_status prepare(tml_prep *p, int depthwise) {
   tml_tensor_view in, w, b, out;
   conv_rec r, *rec;
   tml_activation act;
-  int32_t padding, n_ch, c, has_bias, *mult = NULL, *shift = NULL;
-  float in_s = 0, out_s = 0;
-  int32_t in_zp = 0, out_zp = 0;
+  int32_t padding, n_ch, has_bias, *mult = NULL, *shift = NULL;
   tml_eval_fn eval;
   tml_status s;
 
@@ -159,61 +161,62 @@ static tml_status prepare(tml_prep *p, int depthwise) {
                          (int)b.elements, (int)n_ch);
 
   if (in.type == TML_FLOAT32) {
+    if (w.type == TML_INT8)
+      return tml_prep_fail(p, TML_ERR_TYPE, w.index,
+                           "hybrid model (float activations, int8 weights) "
+                           "is not supported");
     if ((s = tml_prep_type(p, &w, TML_FLOAT32)) != TML_OK ||
         (s = tml_prep_type(p, &out, TML_FLOAT32)) != TML_OK ||
         (has_bias && (s = tml_prep_type(p, &b, TML_FLOAT32)) != TML_OK))
       return s;
-    tml_activation_range_f32(act, &r.p.fact_min, &r.p.fact_max);
-    eval = depthwise ? eval_dw_f32 : eval_conv_f32;
-    rec = tml_prep_record(p, sizeof r, eval);
+    s = depthwise ? tml_depthwise_conv2d_f32_init(&r.p, act)
+                  : tml_conv2d_f32_init(&r.p, act);
+    if (s != TML_OK) return tml_prep_fail(p, s, -1, "invalid parameters");
+    rec = tml_prep_record(p, sizeof r, depthwise ? eval_dw_f32 : eval_conv_f32);
     p->scratch_bytes = (uint32_t)(depthwise ? tml_depthwise_conv2d_f32_scratch_size(&r.p)
                                             : tml_conv2d_f32_scratch_size(&r.p));
   } else if (in.type == TML_INT8 || (in.type == TML_INT16 && !depthwise)) {
     const int s16 = in.type == TML_INT16;
+    const float *w_scales;
+    float in_s, out_s;
+    int32_t in_zp, out_zp, c, b64 = 0;
     if ((s = tml_prep_type(p, &w, TML_INT8)) != TML_OK ||
         (s = tml_prep_type(p, &out, in.type)) != TML_OK ||
-        (has_bias && (s = tml_prep_type(p, &b, s16 ? TML_INT64 : TML_INT32)) != TML_OK) ||
         (s = tml_prep_quant(p, &in, &in_s, &in_zp)) != TML_OK ||
-        (s = tml_prep_quant(p, &out, &out_s, &out_zp)) != TML_OK)
+        (s = tml_prep_quant(p, &out, &out_s, &out_zp)) != TML_OK ||
+        (s = tml_prep_scales(p, &w, &w_scales)) != TML_OK)
       return s;
-    if (s16 && (in_zp != 0 || out_zp != 0))
-      return tml_prep_fail(p, TML_ERR_QUANT, in.index,
-                           "int16 activations need zero points of 0");
-    if (w.n_scale != 1 && w.n_scale != (uint32_t)n_ch)
-      return tml_prep_fail(p, TML_ERR_QUANT, w.index,
-                           "filter has %u scales for %d channels",
-                           (unsigned)w.n_scale, (int)n_ch);
-    if (w.n_scale > 1 && w.quant_dim != (depthwise ? 3 : 0))
-      return tml_prep_fail(p, TML_ERR_QUANT, w.index,
-                           "filter quantized along dimension %d",
-                           (int)w.quant_dim);
-    for (c = 0; c < (int32_t)w.n_scale; c++) {
-      float fs = tml_tensor_scale(p->m, &w, (uint32_t)c);
-      if (!(fs > 0.0f) || tml_tensor_zp(p->m, &w, (uint32_t)c) != 0)
-        return tml_prep_fail(p, TML_ERR_QUANT, w.index,
-                             "filter channel %d: scale must be > 0 and zero "
-                             "point 0", (int)c);
+    if (has_bias) {
+      b64 = b.type == TML_INT64;
+      if (b.type != TML_INT32 && !(s16 && b64))
+        return tml_prep_type(p, &b, s16 ? TML_INT64 : TML_INT32);
     }
-    r.p.in_offset = -in_zp;
-    r.p.out_offset = out_zp;
-    s = tml_activation_range_q(act, out_s, out_zp, s16 ? -32768 : -128,
-                               s16 ? 32767 : 127, &r.p.act_min, &r.p.act_max);
-    if (s != TML_OK) return tml_prep_fail(p, s, -1, "bad activation range");
-    eval = depthwise ? eval_dw_s8 : s16 ? eval_conv_s16 : eval_conv_s8;
+    if (w.n_scale != 1 && (w.n_scale != (uint32_t)n_ch ||
+                           w.quant_dim != (depthwise ? 3 : 0)))
+      return tml_prep_fail(p, TML_ERR_QUANT, w.index,
+                           "filter has %u scales along dimension %d for %d "
+                           "channels", (unsigned)w.n_scale, (int)w.quant_dim,
+                           (int)n_ch);
+    for (c = 0; c < (int32_t)w.n_zp; c++)
+      if (tml_tensor_zp(p->m, &w, (uint32_t)c) != 0)
+        return tml_prep_fail(p, TML_ERR_QUANT, w.index,
+                             "filter zero point %d is not 0 (TFLite's int8 "
+                             "convolutions assume symmetric weights)",
+                             (int)tml_tensor_zp(p->m, &w, (uint32_t)c));
+    eval = depthwise ? eval_dw_s8
+           : s16     ? (has_bias && !b64 ? eval_conv_s16_b32 : eval_conv_s16)
+                     : eval_conv_s8;
     rec = tml_prep_record(p, sizeof r + 2 * sizeof(int32_t) * (size_t)n_ch,
                           eval);
     if (rec) {
       mult = (int32_t *)(void *)(rec + 1);
       shift = mult + n_ch;
-      for (c = 0; c < n_ch; c++) {
-        const double fs = (double)tml_tensor_scale(
-            p->m, &w, w.n_scale > 1 ? (uint32_t)c : 0);
-        tml_quantize_multiplier((double)in_s * fs / (double)out_s, &mult[c],
-                                &shift[c]);
-      }
     }
-    r.p.mult = mult;
-    r.p.shift = shift;
+    s = (depthwise ? tml_depthwise_conv2d_q_init : tml_conv2d_q_init)(
+        &r.p, mult, shift, in_s, in_zp, w_scales, (int32_t)w.n_scale, out_s,
+        out_zp, s16 ? -32768 : -128, s16 ? 32767 : 127, act);
+    if (s != TML_OK)
+      return tml_prep_fail(p, s, -1, "quantization parameters TFLite rejects");
     p->scratch_bytes = (uint32_t)(depthwise ? tml_depthwise_conv2d_s8_scratch_size(&r.p)
                                   : s16 ? tml_conv2d_s16_scratch_size(&r.p)
                                         : tml_conv2d_s8_scratch_size(&r.p));

@@ -2,7 +2,6 @@
 ** FULLY_CONNECTED: the input is flattened to [batches, depth] where depth is
 ** the weights' second dimension (TFLite's semantics, also with keep_num_dims).
 */
-#include <math.h>
 #include <string.h>
 
 #include "tml_runtime.h"
@@ -25,6 +24,10 @@ static void eval_s16(const tml_rec *r) {
   const fc_rec *f = (const fc_rec *)r;
   tml_fully_connected_s16(&f->p, f->in, f->w, f->bias, f->out);
 }
+static void eval_s16_b32(const tml_rec *r) {
+  const fc_rec *f = (const fc_rec *)r;
+  tml_fully_connected_s16_b32(&f->p, f->in, f->w, f->bias, f->out);
+}
 static void eval_f32(const tml_rec *r) {
   const fc_rec *f = (const fc_rec *)r;
   tml_fully_connected_f32(&f->p, f->in, f->w, f->bias, f->out);
@@ -34,7 +37,7 @@ tml_status tml_prepare_fully_connected(tml_prep *p) {
   tml_tensor_view in, w, b, out;
   fc_rec r, *rec;
   tml_activation act;
-  int32_t has_bias, n_mult = 1, c, *mult = NULL, *shift = NULL;
+  int32_t has_bias, n_mult = 1, *mult = NULL, *shift = NULL;
   tml_eval_fn eval;
   tml_status s;
 
@@ -75,72 +78,56 @@ tml_status tml_prepare_fully_connected(tml_prep *p) {
                          (int)b.elements, (int)r.p.out_depth);
 
   if (in.type == TML_FLOAT32) {
+    if (w.type == TML_INT8)
+      return tml_prep_fail(p, TML_ERR_TYPE, w.index,
+                           "hybrid model (float activations, int8 weights) "
+                           "is not supported");
     if ((s = tml_prep_type(p, &w, TML_FLOAT32)) != TML_OK ||
         (s = tml_prep_type(p, &out, TML_FLOAT32)) != TML_OK ||
         (has_bias && (s = tml_prep_type(p, &b, TML_FLOAT32)) != TML_OK))
       return s;
-    tml_activation_range_f32(act, &r.p.fact_min, &r.p.fact_max);
+    if ((s = tml_fully_connected_f32_init(&r.p, act)) != TML_OK)
+      return tml_prep_fail(p, s, -1, "invalid parameters");
     rec = tml_prep_record(p, sizeof r, eval_f32);
   } else if (in.type == TML_INT8 || in.type == TML_INT16) {
     const int s16 = in.type == TML_INT16;
-    float in_s, w_s, out_s;
-    int32_t in_zp, w_zp, out_zp;
-    if (w.type != TML_INT8)
-      return tml_prep_fail(p, TML_ERR_TYPE, w.index,
-                           "weights are %s; TML runs int8 weights with %s "
-                           "activations (hybrid models are not supported)",
-                           tml_type_name(w.type), tml_type_name(in.type));
-    if ((s = tml_prep_type(p, &out, in.type)) != TML_OK ||
-        (has_bias && (s = tml_prep_type(p, &b, s16 ? TML_INT64 : TML_INT32)) != TML_OK) ||
+    const float *w_scales;
+    float in_s, w_s, out_s, b_s = 0.0f;
+    int32_t in_zp, w_zp, out_zp, b64 = 0;
+    if ((s = tml_prep_type(p, &w, TML_INT8)) != TML_OK ||
+        (s = tml_prep_type(p, &out, in.type)) != TML_OK ||
         (s = tml_prep_quant(p, &in, &in_s, &in_zp)) != TML_OK ||
         (s = tml_prep_quant(p, &w, &w_s, &w_zp)) != TML_OK ||
-        (s = tml_prep_quant(p, &out, &out_s, &out_zp)) != TML_OK)
+        (s = tml_prep_quant(p, &out, &out_s, &out_zp)) != TML_OK ||
+        (s = tml_prep_scales(p, &w, &w_scales)) != TML_OK)
       return s;
-    if (s16 && (in_zp != 0 || out_zp != 0 || w_zp != 0))
-      return tml_prep_fail(p, TML_ERR_QUANT, in.index,
-                           "16x8 fully connected needs zero points of 0");
+    if (has_bias) {
+      b64 = b.type == TML_INT64;
+      if (b.type != TML_INT32 && !(s16 && b64))
+        return tml_prep_type(p, &b, s16 ? TML_INT64 : TML_INT32);
+      b_s = tml_tensor_scale(p->m, &b, 0);
+    }
     if (w.n_scale > 1) {
       if (w.n_scale != (uint32_t)r.p.out_depth || w.quant_dim != 0)
         return tml_prep_fail(p, TML_ERR_QUANT, w.index,
                              "weights have %u scales for %d outputs",
                              (unsigned)w.n_scale, (int)r.p.out_depth);
       n_mult = r.p.out_depth;
-    } else if (has_bias && b.n_scale > 0) {
-      /* TFLite rejects a bias whose scale strays from input * weights. */
-      const double prod = (double)in_s * (double)w_s;
-      const double diff = fabs(prod - (double)tml_tensor_scale(p->m, &b, 0));
-      if (!(diff / (double)out_s <= 0.02))
-        return tml_prep_fail(p, TML_ERR_QUANT, b.index,
-                             "bias scale differs from input x weights scale");
     }
-    r.p.in_offset = -in_zp;
-    r.p.w_offset = -w_zp;
-    r.p.out_offset = out_zp;
-    r.p.n_mult = n_mult;
-    s = tml_activation_range_q(act, out_s, out_zp, s16 ? -32768 : -128,
-                               s16 ? 32767 : 127, &r.p.act_min, &r.p.act_max);
-    if (s != TML_OK) return tml_prep_fail(p, s, -1, "bad activation range");
-    eval = s16 ? eval_s16 : eval_s8;
+    eval = s16 ? (has_bias && !b64 ? eval_s16_b32 : eval_s16) : eval_s8;
     rec = tml_prep_record(p, sizeof r + 2 * sizeof(int32_t) * (size_t)n_mult,
                           eval);
     if (rec) {
       mult = (int32_t *)(void *)(rec + 1);
       shift = mult + n_mult;
-      if (n_mult == 1) {
-        /* TFLite multiplies the two float scales in float here (its
-        ** GetQuantizedConvolutionMultipler), unlike the per-channel path. */
-        tml_quantize_multiplier((double)(in_s * w_s) / (double)out_s, mult,
-                                shift);
-      } else {
-        for (c = 0; c < n_mult; c++)
-          tml_quantize_multiplier((double)in_s *
-                                      (double)tml_tensor_scale(p->m, &w, (uint32_t)c) /
-                                      (double)out_s,
-                                  &mult[c], &shift[c]);
-      }
     }
-    r.p.mult = mult;
-    r.p.shift = shift;
+    (void)w_s;
+    s = tml_fully_connected_q_init(
+        &r.p, mult, shift, in_s, in_zp, w_scales, n_mult, w_zp,
+        has_bias && b.n_scale ? &b_s : NULL, out_s, out_zp,
+        s16 ? -32768 : -128, s16 ? 32767 : 127, act);
+    if (s != TML_OK)
+      return tml_prep_fail(p, s, -1, "quantization parameters TFLite rejects");
   } else {
     return tml_prep_fail(p, TML_ERR_TYPE, in.index,
                          "input type %s is not supported",
