@@ -330,14 +330,20 @@ void tml_leaky_relu_s16(const tml_leaky_relu_params *p, const int16_t *in,
 void tml_leaky_relu_f32(const tml_leaky_relu_params *p, const float *in,
                         float *out);
 
+/* HARD_SWISH: x * relu6(x + 3) / 6. s8 follows TFLite's HardSwishParams: the
+** input, shifted left by 7 bits, is rescaled twice in int16 fixed point, once
+** to the output scale (out_mult, out_exp <= 0) and once to the "reluish" scale
+** where 3.0 is 32768 (reluish_mult, reluish_exp). f32 reads only count. */
 typedef struct tml_hard_swish_params {
   int32_t count;
   int32_t in_zp, out_zp;
-  int16_t reluish_mult; /* fixed-point int16 */
-  int16_t out_mult;
+  int16_t reluish_mult; /* Q0.15 */
+  int16_t out_mult;     /* Q0.15 */
   int32_t reluish_exp, out_exp;
 } tml_hard_swish_params;
 
+/* TML_ERR_QUANT for scales TFLite rejects (out_exp > 0) or that would make
+** its shifts undefined (reluish_exp > 31). */
 tml_status tml_hard_swish_s8_init(tml_hard_swish_params *p, int32_t count,
                                   float in_scale, int32_t in_zp,
                                   float out_scale, int32_t out_zp);
@@ -346,7 +352,15 @@ void tml_hard_swish_s8(const tml_hard_swish_params *p, const int8_t *in,
 void tml_hard_swish_f32(const tml_hard_swish_params *p, const float *in,
                         float *out);
 
-/* LOGISTIC and TANH. */
+/* LOGISTIC and TANH.
+** s8: x - in_zp is rescaled to Q4.27 by (in_mult, in_left_shift) and fed to
+**   gemmlowp's fixed-point logistic/tanh; |x - in_zp| >= in_range_radius
+**   saturates. The output scale is implied (logistic 1/256 with zero point
+**   -128, which init checks; tanh 1/128 with zero point 0), as in TFLM.
+** s16: TFLM's 256-entry sigmoid table with linear interpolation; the input
+**   (zero point 0) is scaled by in_mult / 2^in_left_shift first. Output scale
+**   2^-15, zero point 0. in_zp and in_range_radius are unused.
+** f32 reads only count. */
 typedef struct tml_sigmoid_params {
   int32_t count;
   int32_t in_zp;
@@ -354,6 +368,9 @@ typedef struct tml_sigmoid_params {
   int32_t in_mult, in_left_shift;
 } tml_sigmoid_params;
 
+/* Inits return TML_ERR_QUANT for a non-positive or non-finite scale, a zero
+** point or output scale TFLM rejects, or (s16) an input scale too large for
+** the table's 15-bit multiplier. */
 tml_status tml_logistic_s8_init(tml_sigmoid_params *p, int32_t count,
                                 float in_scale, int32_t in_zp, float out_scale,
                                 int32_t out_zp);
@@ -380,25 +397,36 @@ void tml_tanh_f32(const tml_sigmoid_params *p, const float *in, float *out);
 
 /* ---------------------------------------------------------------- softmax */
 
-/* Softmax over the last dimension: `rows` rows of `depth` values. */
+/* Softmax over the last dimension: `rows` rows of `depth` values. Kernels may
+** run in place (out == in). */
 typedef struct tml_softmax_params {
   int32_t rows, depth;
-  float beta;               /* float variant */
+  float beta;               /* f32 */
   int32_t in_mult, in_left_shift;
-  int32_t diff_min;
-  int32_t out_zp;           /* s8 output: -128; s16 output: 0 */
-  const int16_t *exp_lut;   /* s16: 513 entries, in the params' storage */
-  const int16_t *recip_lut; /* s16: 513 entries */
+  int32_t diff_min;         /* s8: smaller differences to the row max give 0 */
+  const int16_t *exp_lut;   /* s16: exp on [-10, 0], 513 entries */
+  const int16_t *recip_lut; /* s16: 1 / (1 + x) on [0, 1], 513 entries */
 } tml_softmax_params;
 
-/* int8 in -> int8 out (out scale 1/256, zp -128) or int16 out (1/32768, 0). */
+/* Float softmax: exp((x - max) * beta) / sum. */
+tml_status tml_softmax_f32_init(tml_softmax_params *p, int32_t rows,
+                                int32_t depth, float beta);
+/* int8 input. out_type TML_INT8: out_scale must be exactly 1/256 and out_zp
+** -128; TML_INT16: out_scale 1/65536 (within 0.1%) and out_zp -32768. These
+** are TFLM's checks. TML_ERR_QUANT also when beta * in_scale * 2^26 <= 1,
+** which TFLite's scaling cannot represent. */
 tml_status tml_softmax_s8_init(tml_softmax_params *p, int32_t rows,
                                int32_t depth, float beta, float in_scale,
-                               int32_t out_type);
-/* int16 in -> int16 out: fills the two tables (2 x 513 int16) in `luts`. */
+                               int32_t out_type, float out_scale,
+                               int32_t out_zp);
+/* int16 in (zero point 0) -> int16 out (scale 1/32768 within 0.1%, zero point
+** 0). Fills the two tables (2 x 513 int16) in `luts`, which must stay valid
+** while p is used. depth is limited to 65538 so the int32 sum of the row's
+** Q0.15 exponentials cannot overflow (TML_ERR_SHAPE). */
 tml_status tml_softmax_s16_init(tml_softmax_params *p, int32_t rows,
                                 int32_t depth, float beta, float in_scale,
-                                int16_t *luts);
+                                int32_t in_zp, float out_scale,
+                                int32_t out_zp, int16_t *luts);
 void tml_softmax_s8(const tml_softmax_params *p, const int8_t *in,
                     int8_t *out);
 void tml_softmax_s8_s16(const tml_softmax_params *p, const int8_t *in,

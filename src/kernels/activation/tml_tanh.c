@@ -1,0 +1,76 @@
+/*
+** TANH, bit-exact with TFLite Micro's reference kernels: gemmlowp fixed point
+** for int8, TFLite's interpolated sigmoid table (tanh(x) = 2 sigmoid(2x) - 1)
+** for int16.
+*/
+#include <math.h>
+
+#include "tml_fixedpoint.h"
+#include "tml_kernels.h"
+#include "tml_qmath.h"
+#include "tml_sigmoid_common.h"
+
+tml_status tml_tanh_s8_init(tml_sigmoid_params *p, int32_t count,
+                            float in_scale, int32_t in_zp, float out_scale,
+                            int32_t out_zp) {
+  /* TFLM checks neither: the kernel's output is on 1/128, zero point 0. */
+  (void)out_scale;
+  (void)out_zp;
+  return tml_sigmoid_s8_prepare(p, count, in_scale, in_zp);
+}
+
+tml_status tml_tanh_s16_init(tml_sigmoid_params *p, int32_t count,
+                             float in_scale, int32_t in_zp, float out_scale,
+                             int32_t out_zp) {
+  return tml_sigmoid_s16_prepare(p, count, in_scale, in_zp, out_scale, out_zp,
+                                 1);
+}
+
+void tml_tanh_s8(const tml_sigmoid_params *p, const int8_t *in, int8_t *out) {
+  const int32_t radius = p->in_range_radius;
+  int32_t i;
+  for (i = 0; i < p->count; i++) {
+    const int32_t x = (int32_t)in[i] - p->in_zp;
+    if (x <= -radius) {
+      out[i] = -128;
+    } else if (x >= radius) {
+      out[i] = 127;
+    } else {
+      const int32_t x_q4 = tml_mul_by_qm(x, p->in_mult, p->in_left_shift);
+      /* Q0.31 in [-1, 1] -> Q0.7. */
+      const int32_t y = tml_rdbpot(tml_fp_tanh(x_q4, 4), 24);
+      out[i] = (int8_t)TML_CLAMP(y, -128, 127);
+    }
+  }
+}
+
+void tml_tanh_s16(const tml_sigmoid_params *p, const int16_t *in,
+                  int16_t *out) {
+  const int32_t mult = p->in_mult, shift = p->in_left_shift;
+  const int32_t round = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
+  int32_t i;
+  for (i = 0; i < p->count; i++) {
+    /* Same input scale as logistic, but tanh needs sigmoid(2x): 8 bits of
+    ** interpolation instead of 9. */
+    const int32_t x = ((int32_t)in[i] * mult + round) >> shift;
+    const uint32_t ax = (uint32_t)(x < 0 ? -x : x);
+    const uint32_t idx = ax >> 8;
+    int32_t y;
+    if (idx >= 255) {
+      y = 0xFFFF << 8;
+    } else {
+      const uint32_t lo = tml_sigmoid_table[idx];
+      const uint32_t hi = tml_sigmoid_table[idx + 1];
+      y = (int32_t)((lo << 8) + (ax & 0xFF) * (hi - lo));
+    }
+    /* 2 sigmoid - 1 from Q0.24 to Q0.15 with TFLite's rounding, mirrored
+    ** for negative inputs. */
+    y = x >= 0 ? y - (1 << 23) + (1 << 7) : -y + (1 << 23) + (1 << 7) - 1;
+    out[i] = (int16_t)(y >> 8);
+  }
+}
+
+void tml_tanh_f32(const tml_sigmoid_params *p, const float *in, float *out) {
+  int32_t i;
+  for (i = 0; i < p->count; i++) out[i] = tanhf(in[i]);
+}
