@@ -421,7 +421,7 @@ tml_status tml_softmax_s8_init(tml_softmax_params *p, int32_t rows,
                                int32_t out_zp);
 /* int16 in (zero point 0) -> int16 out (scale 1/32768 within 0.1%, zero point
 ** 0). Fills the two tables (2 x 513 int16) in `luts`, which must stay valid
-** while p is used. depth is limited to 65538 so the int32 sum of the row's
+** while p is used (NULL: validate only). depth is limited to 65538 so the int32 sum of the row's
 ** Q0.15 exponentials cannot overflow (TML_ERR_SHAPE). */
 tml_status tml_softmax_s16_init(tml_softmax_params *p, int32_t rows,
                                 int32_t depth, float beta, float in_scale,

@@ -115,7 +115,7 @@ tml_status tml_softmax_s16_init(tml_softmax_params *p, int32_t rows,
                                 int32_t in_zp, float out_scale,
                                 int32_t out_zp, int16_t *luts) {
   int32_t shift;
-  if (p == NULL || luts == NULL) return TML_ERR_ARG;
+  if (p == NULL) return TML_ERR_ARG;
   if (rows < 0 || depth < 1) return TML_ERR_SHAPE;
   if (depth > INT32_MAX / 32767) return TML_ERR_SHAPE;
   if (in_zp != 0 || out_zp != 0) return TML_ERR_QUANT;
@@ -124,9 +124,11 @@ tml_status tml_softmax_s16_init(tml_softmax_params *p, int32_t rows,
   if (!valid_scale(in_scale) || !(beta > 0.0f)) return TML_ERR_QUANT;
   /* The exp table covers [-10, 0] with int16 zero point 32767; the 1/(1+x)
   ** table covers [0, 1] with zero point -32768; both output on [-1, 1]. */
-  gen_lut(lut_exp, 10.0f / 65535, 32767, 2.0f / 65535, 0, luts);
-  gen_lut(lut_one_over_one_plus_x, 1.0f / 65535, -32768, 2.0f / 65535, 0,
-          luts + LUT_SIZE);
+  if (luts) {
+    gen_lut(lut_exp, 10.0f / 65535, 32767, 2.0f / 65535, 0, luts);
+    gen_lut(lut_one_over_one_plus_x, 1.0f / 65535, -32768, 2.0f / 65535, 0,
+            luts + LUT_SIZE);
+  }
   /* Differences to the row max are rescaled so that -65535 means -10. */
   tml_quantize_multiplier(
       (double)in_scale * (double)beta / (10.0 / 65535.0), &p->in_mult, &shift);
@@ -138,7 +140,7 @@ tml_status tml_softmax_s16_init(tml_softmax_params *p, int32_t rows,
   p->depth = depth;
   p->beta = beta;
   p->exp_lut = luts;
-  p->recip_lut = luts + LUT_SIZE;
+  p->recip_lut = luts ? luts + LUT_SIZE : NULL;
   return TML_OK;
 }
 

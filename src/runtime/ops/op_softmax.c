@@ -37,7 +37,8 @@ tml_status tml_prepare_softmax(tml_prep *p) {
   tml_tensor_view in, out;
   softmax_rec r, *rec;
   int32_t depth, rows;
-  float beta;
+  float beta, in_s = 0, out_s = 0;
+  int32_t in_zp = 0, out_zp = 0;
   tml_eval_fn eval;
   size_t extra = 0;
   tml_status s;
@@ -57,50 +58,39 @@ tml_status tml_prepare_softmax(tml_prep *p) {
 
   if (in.type == TML_FLOAT32) {
     if ((s = tml_prep_type(p, &out, TML_FLOAT32)) != TML_OK) return s;
-    r.p.rows = rows;
-    r.p.depth = depth;
-    r.p.beta = beta;
+    s = tml_softmax_f32_init(&r.p, rows, depth, beta);
     eval = eval_f32;
   } else if (in.type == TML_INT8 || in.type == TML_INT16) {
-    float in_s, out_s;
-    int32_t in_zp, out_zp;
     if ((s = tml_prep_quant(p, &in, &in_s, &in_zp)) != TML_OK ||
         (s = tml_prep_quant(p, &out, &out_s, &out_zp)) != TML_OK)
       return s;
     if (in.type == TML_INT8) {
       if (out.type != TML_INT8 && out.type != TML_INT16)
         return tml_prep_type(p, &out, TML_INT8);
-      s = tml_softmax_s8_init(&r.p, rows, depth, beta, in_s, out.type);
+      s = tml_softmax_s8_init(&r.p, rows, depth, beta, in_s, out.type, out_s,
+                              out_zp);
       eval = out.type == TML_INT8 ? eval_s8 : eval_s8_s16;
     } else {
       if ((s = tml_prep_type(p, &out, TML_INT16)) != TML_OK) return s;
       extra = 2 * LUT_ENTRIES * sizeof(int16_t);
-      s = TML_OK;
+      s = tml_softmax_s16_init(&r.p, rows, depth, beta, in_s, in_zp, out_s,
+                               out_zp, NULL);
       eval = eval_s16;
     }
-    if (s != TML_OK)
-      return tml_prep_fail(p, s, out.index,
-                           "unsupported quantization (int8 output needs "
-                           "scale 1/256 and zero point -128)");
-    (void)out_zp;
-    (void)in_zp;
-    (void)out_s;
   } else {
     return tml_prep_fail(p, TML_ERR_TYPE, in.index,
                          "input type %s is not supported",
                          tml_type_name(in.type));
   }
+  if (s != TML_OK)
+    return tml_prep_fail(p, s, out.index,
+                         "parameters TFLite rejects (int8 output needs scale "
+                         "1/256 and zero point -128)");
   rec = tml_prep_record(p, sizeof r + extra, eval);
   if (rec) {
-    if (extra) {
-      float in_s;
-      int32_t in_zp;
-      tml_prep_quant(p, &in, &in_s, &in_zp);
-      s = tml_softmax_s16_init(&r.p, rows, depth, beta, in_s,
-                               (int16_t *)(void *)(rec + 1));
-      if (s != TML_OK)
-        return tml_prep_fail(p, s, in.index, "unsupported quantization");
-    }
+    if (extra)
+      tml_softmax_s16_init(&r.p, rows, depth, beta, in_s, in_zp, out_s,
+                           out_zp, (int16_t *)(void *)(rec + 1));
     r.hdr = rec->hdr;
     r.in = tml_prep_data(p, &in);
     r.out = tml_prep_data(p, &out);
