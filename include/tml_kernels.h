@@ -443,22 +443,38 @@ void tml_dequantize_s16_f32(const tml_quantize_params *p, const int16_t *in,
 
 /* -------------------------------------------------------------- recurrent */
 
-/* SVDF (rank r, memory size T, units U, input size I, batch B). State is
-** [B][U*r][T]; int8 version: int8 input, int8 feature weights, int16 time
-** weights and state, int32 bias, int8 output. */
+/* SVDF: batch B, input size I, F = U * rank filters, memory size T, U units.
+** State is [B][F][T] (oldest column first); each invoke shifts it by one step
+** and writes the newest column, then out[b][u] = act(bias[u] +
+** sum over the rank filters of u of dot(w_time[f], state[b][f])).
+** int8 version (TFLM's EvalIntegerSvdfReference): int8 input and feature
+** weights, int16 time weights and state, int32 bias, int8 output. Like TFLM
+** it applies no fused activation (only the int8 clamp); the float version
+** applies `act`. bias may be NULL (no bias). */
 typedef struct tml_svdf_params {
   int32_t batches, input_size, num_filters, num_units, rank, memory_size;
-  int32_t in_zp, out_zp;
+  int32_t in_zp, state_zp, out_zp;
   int32_t mult1, shift1; /* input * feature weights -> state */
   int32_t mult2, shift2; /* state * time weights -> output */
-  int32_t act_min, act_max;
-  tml_activation act;    /* float variant */
+  tml_activation act;    /* float variant; may also be 6, TFLite's SIGMOID */
 } tml_svdf_params;
 
-tml_status tml_svdf_s8_init(tml_svdf_params *p, float in_scale, int32_t in_zp,
-                            float wf_scale, float state_scale, float wt_scale,
-                            float out_scale, int32_t out_zp,
-                            tml_activation act);
+/* Shapes as in the model: input [B][I], feature weights [F][I], time weights
+** [F][T], bias [F / rank], state [B][F * T], output [B][F / rank].
+** bias_scale is 0 when the op has no bias (otherwise TFLM's check that it
+** equals state_scale * wt_scale applies). */
+tml_status tml_svdf_s8_init(tml_svdf_params *p, int32_t batches,
+                            int32_t input_size, int32_t num_filters,
+                            int32_t rank, int32_t memory_size, float in_scale,
+                            int32_t in_zp, float wf_scale, float wt_scale,
+                            float bias_scale, float state_scale,
+                            int32_t state_zp, float out_scale, int32_t out_zp);
+tml_status tml_svdf_f32_init(tml_svdf_params *p, int32_t batches,
+                             int32_t input_size, int32_t num_filters,
+                             int32_t rank, int32_t memory_size,
+                             tml_activation act);
+/* The portable kernels need no scratch (sizes are 0); the companions stay so
+** that callers do not change when an optimised variant needs some. */
 void tml_svdf_s8(const tml_svdf_params *p, const int8_t *in,
                  const int8_t *w_feature, const int16_t *w_time,
                  const int32_t *bias, int16_t *state, int8_t *out,
@@ -469,8 +485,9 @@ void tml_svdf_f32(const tml_svdf_params *p, const float *in,
                   const float *bias, float *state, float *out, void *scratch);
 size_t tml_svdf_f32_scratch_size(const tml_svdf_params *p);
 
-/* UNIDIRECTIONAL_SEQUENCE_LSTM: defined in src/kernels/recurrent/lstm.h by
-** the kernel family itself (it has many tensors). */
+/* ------------------------------------------- UNIDIRECTIONAL_SEQUENCE_LSTM */
+
+/* placeholder: defined with the LSTM kernels */
 
 #ifdef __cplusplus
 }
