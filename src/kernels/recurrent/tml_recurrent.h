@@ -19,4 +19,10 @@ static inline int tml_rec_scale_ok(float s) {
   return s > 0.0f && s <= FLT_MAX;
 }
 
+/* TFLite's int16 logistic and tanh (reference_integer_ops) as the LSTM uses
+** them: x in Q3.12, result in Q0.15. The tanh input is first scaled by
+** mult and divided by 2^rshift with rounding (3 and 0 for Q3.12). */
+int16_t tml_rec_sigmoid_s16(int32_t x);
+int16_t tml_rec_tanh_s16(int32_t x, int32_t mult, int32_t rshift);
+
 #endif

@@ -4,6 +4,7 @@
 ** invoke drops the oldest column, stores the feature projection of the new
 ** input as the newest one, then reduces the state with the time weights.
 */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
