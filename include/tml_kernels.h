@@ -603,22 +603,38 @@ void tml_dequantize_s16_f32(const tml_quantize_params *p, const int16_t *in,
 
 /* -------------------------------------------------------------- recurrent */
 
-/* SVDF (rank r, memory size T, units U, input size I, batch B). State is
-** [B][U*r][T]; int8 version: int8 input, int8 feature weights, int16 time
-** weights and state, int32 bias, int8 output. */
+/* SVDF: batch B, input size I, F = U * rank filters, memory size T, U units.
+** State is [B][F][T] (oldest column first); each invoke shifts it by one step
+** and writes the newest column, then out[b][u] = act(bias[u] +
+** sum over the rank filters of u of dot(w_time[f], state[b][f])).
+** int8 version (TFLM's EvalIntegerSvdfReference): int8 input and feature
+** weights, int16 time weights and state, int32 bias, int8 output. Like TFLM
+** it applies no fused activation (only the int8 clamp); the float version
+** applies `act`. bias may be NULL (no bias). */
 typedef struct tml_svdf_params {
   int32_t batches, input_size, num_filters, num_units, rank, memory_size;
-  int32_t in_zp, out_zp;
+  int32_t in_zp, state_zp, out_zp;
   int32_t mult1, shift1; /* input * feature weights -> state */
   int32_t mult2, shift2; /* state * time weights -> output */
-  int32_t act_min, act_max;
-  tml_activation act;    /* float variant */
+  tml_activation act;    /* float variant; may also be 6, TFLite's SIGMOID */
 } tml_svdf_params;
 
-tml_status tml_svdf_s8_init(tml_svdf_params *p, float in_scale, int32_t in_zp,
-                            float wf_scale, float state_scale, float wt_scale,
-                            float out_scale, int32_t out_zp,
-                            tml_activation act);
+/* Shapes as in the model: input [B][I], feature weights [F][I], time weights
+** [F][T], bias [F / rank], state [B][F * T], output [B][F / rank].
+** bias_scale is 0 when the op has no bias (otherwise TFLM's check that it
+** equals state_scale * wt_scale applies). */
+tml_status tml_svdf_s8_init(tml_svdf_params *p, int32_t batches,
+                            int32_t input_size, int32_t num_filters,
+                            int32_t rank, int32_t memory_size, float in_scale,
+                            int32_t in_zp, float wf_scale, float wt_scale,
+                            float bias_scale, float state_scale,
+                            int32_t state_zp, float out_scale, int32_t out_zp);
+tml_status tml_svdf_f32_init(tml_svdf_params *p, int32_t batches,
+                             int32_t input_size, int32_t num_filters,
+                             int32_t rank, int32_t memory_size,
+                             tml_activation act);
+/* The portable kernels need no scratch (sizes are 0); the companions stay so
+** that callers do not change when an optimised variant needs some. */
 void tml_svdf_s8(const tml_svdf_params *p, const int8_t *in,
                  const int8_t *w_feature, const int16_t *w_time,
                  const int32_t *bias, int16_t *state, int8_t *out,
@@ -629,8 +645,101 @@ void tml_svdf_f32(const tml_svdf_params *p, const float *in,
                   const float *bias, float *state, float *out, void *scratch);
 size_t tml_svdf_f32_scratch_size(const tml_svdf_params *p);
 
-/* UNIDIRECTIONAL_SEQUENCE_LSTM: defined in src/kernels/recurrent/lstm.h by
-** the kernel family itself (it has many tensors). */
+/* ------------------------------------------- UNIDIRECTIONAL_SEQUENCE_LSTM */
+
+/* TFLM's standard LSTM (the Keras layer). For each time step and batch row:
+**   i = sigmoid(Wi x + Ri h + bi)     f = sigmoid(Wf x + Rf h + bf)
+**   g = act(Wg x + Rg h + bg)         o = sigmoid(Wo x + Ro h + bo)
+**   c = f * c + i * g, clipped to +-cell_clip when cell_clip > 0
+**   h = o * tanh(c); the output row of the step is h.
+** act is the op's fused activation: TANH (4) or SIGMOID (6). The CIFG,
+** peephole, projection and layer-norm variants are rejected, as in TFLM.
+** int8 version: int8 input, weights, output state and output, int32 biases,
+** int16 cell state with a power-of-two scale. Like TFLM it computes every
+** gate in Q3.12 (scale 2^-12) with Q0.15 outputs and does not use the
+** model's intermediate tensors, so they need not be passed. */
+
+/* The op's inputs, numbered as in TFLite. Gate k (0 input, 1 forget, 2 cell,
+** 3 output) has input weights 1 + k, recurrent weights 5 + k, bias 12 + k. */
+#define TML_LSTM_N_INPUTS 24
+#define TML_LSTM_IN_WEIGHTS 1    /* [units][input_size] */
+#define TML_LSTM_REC_WEIGHTS 5   /* [units][units] */
+#define TML_LSTM_PEEPHOLE 9      /* 9..11, unsupported */
+#define TML_LSTM_BIAS 12         /* [units] */
+#define TML_LSTM_PROJECTION 16   /* 16..17, unsupported */
+#define TML_LSTM_OUTPUT_STATE 18 /* variable, [batches][units] */
+#define TML_LSTM_CELL_STATE 19   /* variable, [batches][units] */
+#define TML_LSTM_LAYER_NORM 20   /* 20..23, unsupported */
+
+/* What init needs to know of one of the op's tensors, as the model says. */
+typedef struct tml_lstm_tensor {
+  int32_t present; /* 0: optional input absent (tensor index -1) */
+  int32_t type;    /* tml_type */
+  int32_t rank;
+  int32_t dims[TML_MAX_RANK];
+  int32_t is_variable;
+  int32_t n_scales; /* 0: not quantized; 1: per tensor; > 1: per channel */
+  float scale;      /* the first scale */
+  int32_t zero_point;
+} tml_lstm_tensor;
+
+typedef struct tml_lstm_params {
+  int32_t batches, time_steps, input_size, units;
+  int32_t time_major;   /* input [time][batch][in], else [batch][time][in] */
+  int32_t cell_sigmoid; /* the cell gate uses sigmoid instead of tanh */
+  float cell_clip;      /* float version; <= 0: no clipping */
+  /* int8 version */
+  int32_t input_offset, hidden_offset, hidden_zp;
+  int32_t in_mult[4], in_shift[4];   /* input FC of each gate -> Q3.12 */
+  int32_t rec_mult[4], rec_shift[4]; /* recurrent FC of each gate -> Q3.12 */
+  int32_t fc_mult, fc_shift;         /* forget gate * cell state -> cell */
+  int32_t ig_mult, ig_shift;         /* input gate * cell gate -> cell */
+  int32_t h_mult, h_shift;           /* output gate * tanh(cell) -> h */
+  int32_t cell_min, cell_max;        /* quantized cell clip */
+  int32_t tanh_mult, tanh_rshift;    /* cell state -> tanh table input */
+} tml_lstm_params;
+
+/* Validates the op as TFLM's Prepare does and fills p for tml_lstm_s8 (int8
+** input) or tml_lstm_f32 (float32 input). `in` holds the op's 24 inputs,
+** `activation` is the fused activation code, cell_clip the option (the
+** projection clip is irrelevant without projection). The output tensor's
+** quantization is not used: as in TFLM, its bytes are those of the output
+** state. Returns TML_ERR_UNSUPPORTED_OP for the CIFG / peephole /
+** projection / layer-norm variants, TML_ERR_SCHEMA for a missing required
+** input or a state that is not variable, TML_ERR_TYPE (also for int16
+** activations, which TFLM runs as 16x8 and TML does not), TML_ERR_SHAPE,
+** TML_ERR_QUANT (per-channel or asymmetric weights, a cell scale that is not
+** a power of two, ...), TML_ERR_OPTIONS (activation) or TML_ERR_LIMIT. */
+tml_status tml_lstm_init(tml_lstm_params *p,
+                         const tml_lstm_tensor in[TML_LSTM_N_INPUTS],
+                         const tml_lstm_tensor *out, int32_t activation,
+                         float cell_clip, int32_t time_major);
+
+/* Data of the tensors; index k of the arrays is gate k. The states are
+** updated in place; the output must not overlap any other tensor. The
+** kernels need no scratch. */
+typedef struct tml_lstm_data_s8 {
+  const int8_t *input;
+  const int8_t *w_in[4];
+  const int8_t *w_rec[4];
+  const int32_t *bias[4];
+  int8_t *hidden; /* output state */
+  int16_t *cell;
+  int8_t *output;
+} tml_lstm_data_s8;
+
+typedef struct tml_lstm_data_f32 {
+  const float *input;
+  const float *w_in[4];
+  const float *w_rec[4];
+  const float *bias[4];
+  float *hidden;
+  float *cell;
+  float *output;
+} tml_lstm_data_f32;
+
+void tml_lstm_s8(const tml_lstm_params *p, const tml_lstm_data_s8 *d);
+void tml_lstm_f32(const tml_lstm_params *p, const tml_lstm_data_f32 *d);
 
 #ifdef __cplusplus
 }
