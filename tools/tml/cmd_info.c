@@ -348,7 +348,10 @@ int cmd_info(int argc, char **argv) {
       fprintf(out, " %d", (int)tml_model_output(&m, k));
     fprintf(out, "\nparams: %llu\nMACs: %llu\n", (unsigned long long)params,
             (unsigned long long)macs);
-    if (rc == 0) fprintf(out, "arena: %zu bytes\n", arena);
+    if (rc == 0)
+      fprintf(out, "arena: %zu bytes\n", arena);
+    else
+      fprintf(out, "arena: unavailable (the model cannot run, see below)\n");
   }
   if (rc != 0) cli_report(path, &err);
   cli_free_file(&f);
