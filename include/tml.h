@@ -138,7 +138,9 @@ tml_status tml_arena_size(const tml_model *m, size_t *bytes, tml_error *err);
 tml_status tml_init(tml_interp *it, const tml_model *m, void *arena,
                     size_t arena_size, tml_error *err);
 
-/* Run the model once on the current input data. */
+/* Run the model once on the current input data. Inputs are consumed: once
+** the last operator reading an input has run, its bytes may hold other
+** tensors, so set the inputs again before every invoke. */
 tml_status tml_invoke(tml_interp *it);
 
 /* Set variable tensors (recurrent state) back to their initial values. */

@@ -77,27 +77,28 @@ int cmd_run(int argc, char **argv) {
     cli_free_file(&in);
     goto done;
   }
-  for (k = 0, off = 0; k < tml_num_inputs(&it); k++) {
-    tml_tensor t;
-    tml_status s;
-    tml_input(&it, k, &t);
-    s = tml_set_input(&it, k, in.data + off, t.bytes);
+  for (i = 0; i < repeat; i++) {
+    tml_status s = TML_OK;
+    /* Invoke may reuse an input's bytes once its last reader has run, so
+    ** every repetition starts from the file's input again. */
+    for (k = 0, off = 0; k < tml_num_inputs(&it) && s == TML_OK; k++) {
+      tml_tensor t;
+      tml_input(&it, k, &t);
+      s = tml_set_input(&it, k, in.data + off, t.bytes);
+      if (s != TML_OK)
+        cli_errorf("run: input %d: %s%s", k, tml_status_name(s),
+                   s == TML_ERR_NONFINITE ? " (NaN or Inf in float input)"
+                                          : "");
+      off += t.bytes;
+    }
+    if (s == TML_OK && (s = tml_invoke(&it)) != TML_OK)
+      cli_errorf("run: invoke failed: %s", tml_status_name(s));
     if (s != TML_OK) {
-      cli_errorf("run: input %d: %s%s", k, tml_status_name(s),
-                 s == TML_ERR_NONFINITE ? " (NaN or Inf in float input)" : "");
       cli_free_file(&in);
       goto done;
     }
-    off += t.bytes;
   }
   cli_free_file(&in);
-  for (i = 0; i < repeat; i++) {
-    tml_status s = tml_invoke(&it);
-    if (s != TML_OK) {
-      cli_errorf("run: invoke failed: %s", tml_status_name(s));
-      goto done;
-    }
-  }
   need = io_bytes(&it, 1);
   outbuf = malloc(need ? need : 1);
   if (!outbuf) goto done;

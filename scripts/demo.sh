@@ -1,0 +1,29 @@
+#!/bin/sh
+# make demo: what TML does today, on the MLPerf Tiny and TFLite Micro models
+# of $TML_SHARED (default ../shared).
+set -eu
+B=${1:-build}
+S=${TML_SHARED:-../shared}
+TML="$B/tml"
+M="$S/models/mlcommons_tiny"
+
+if [ ! -d "$S/models" ]; then
+  echo "demo: no models in '$S': set TML_SHARED to the shared folder" >&2
+  exit 1
+fi
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "1. Inside the MLPerf Tiny keyword-spotting model (tml info, tensors omitted)"
+"$TML" info "$M/kws_ref_model.tflite" | sed '/^tensors/,/^inputs/{/^inputs/!d}'
+
+step "2. Image classification on the host: int8 ResNet-8, 2,000 CIFAR-10 test images"
+echo "   (the reference interpreter scores 77.1% on this set)"
+"$TML" eval "$M/pretrainedResnet_quant.tflite" \
+  --images "$S/data/cifar10/images_u8.bin" --labels "$S/data/cifar10/labels_u8.bin" \
+  --classes "$S/data/cifar10/classes.txt"
+
+step "3. Bit-exact with TensorFlow Lite Micro: every golden case of every model"
+"$B/tests/test_golden" "$S" | awk '/^ok/ {split($2, a, "/"); n[a[1]]++}
+  /^FAIL/ {print} /^golden:/ {summary = $0}
+  END {for (m in n) printf "   %-24s %3d cases identical\n", m, n[m]; print summary}' | sort
