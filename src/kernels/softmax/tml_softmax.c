@@ -17,7 +17,7 @@
 #define LUT_STEPS 512
 #define LUT_SIZE (LUT_STEPS + 1)
 
-static int valid_scale(float s) { return s > 0.0f && s <= 3.4e38f; }
+static int valid_scale(float s) { return s > 0.0f && s <= FLT_MAX; }
 
 tml_status tml_softmax_f32_init(tml_softmax_params *p, int32_t rows,
                                 int32_t depth, float beta) {
@@ -50,7 +50,7 @@ tml_status tml_softmax_s8_init(tml_softmax_params *p, int32_t rows,
   }
   if (!valid_scale(in_scale) || !(beta > 0.0f)) return TML_ERR_QUANT;
   /* TFLite's PreprocessSoftmaxScaling: beta * scale as a Q5.26 multiplier,
-  ** capped so that it still fits a quantized multiplier. */
+  ** capped at 2^31 - 1 (a larger one only sends more exps to 0). */
   real_mult = (double)beta * (double)in_scale *
               (double)(1 << (31 - SCALED_DIFF_INTEGER_BITS));
   if (real_mult > 2147483647.0) real_mult = 2147483647.0;
@@ -151,8 +151,8 @@ static int32_t exp_of_diff(const tml_softmax_params *p, int32_t diff) {
       SCALED_DIFF_INTEGER_BITS);
 }
 
-/* Shared int8-input body: out_bits is 8 or 16, out_min the output type's
-** minimum (also its zero point), written through one of the two pointers. */
+/* One row with int8 input; out_bits (8 or 16) says which of the two output
+** pointers is used. The output type's minimum is also its zero point. */
 static void softmax_s8_row(const tml_softmax_params *p, const int8_t *in,
                            int8_t *out8, int16_t *out16, int32_t out_bits) {
   const int32_t depth = p->depth;
@@ -171,14 +171,16 @@ static void softmax_s8_row(const tml_softmax_params *p, const int8_t *in,
                                       ACCUM_INTEGER_BITS);
   }
   scale = tml_fp_reciprocal((int32_t)sum, ACCUM_INTEGER_BITS, &bits_over_unit);
-  /* TFLite checks 0 <= exponent <= 31 and aborts otherwise; clamping keeps
-  ** the shift defined in those rows. */
+  /* TFLite checks 0 <= exponent <= 31 and aborts otherwise (int8 output,
+  ** sum >= 2^28: over 512 elements near the max). Past 31 the rounded
+  ** quotient of a Q0.31 value is 0, so those rows give 0; the lower clamp
+  ** only matters for wrapped sums. */
   exponent = bits_over_unit + 31 - out_bits;
-  exponent = TML_CLAMP(exponent, 0, 31);
+  exponent = TML_MAX(exponent, 0);
   for (c = 0; c < depth; c++) {
     const int32_t diff = (int32_t)in[c] - max_in;
     int32_t v = out_min;
-    if (diff >= p->diff_min) {
+    if (diff >= p->diff_min && exponent <= 31) {
       v = tml_rdbpot(tml_srdhm(scale, exp_of_diff(p, diff)), exponent) +
           out_min;
       v = TML_CLAMP(v, out_min, out_max);
@@ -241,8 +243,8 @@ void tml_softmax_s16(const tml_softmax_params *p, const int16_t *in,
       out[c] = lut_lookup(d, p->exp_lut);
       sum += out[c];
     }
-    /* 1/sum: normalise sum to [1, 2) in Q1.14 (16 bits), then look up
-    ** 1 / (1 + x) with x = normalised - 1 re-centred on the table. */
+    /* 1/sum: normalise sum to [1, 2) with 16 fractional bits, then look
+    ** up 1 / (1 + x) with x = normalised - 1 re-centred on the table. */
     headroom_plus_one = tml_clz32((uint32_t)sum);
     shifted_sum =
         (int32_t)((((int64_t)sum << (headroom_plus_one - 1)) + (1 << 13)) >>
