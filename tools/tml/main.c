@@ -15,6 +15,8 @@ static void usage(FILE *out) {
         "                               run the model on the raw input bytes IN\n"
         "                               (all inputs concatenated), write all\n"
         "                               outputs concatenated to OUT\n"
+        "  plan MODEL [--json] [--svg FILE]\n"
+        "                               the arena plan: offsets, sizes, lifetimes\n"
         "  eval MODEL --images FILE --labels FILE [--scale S] [--count N]\n"
         "       [--classes FILE]        classification accuracy over uint8\n"
         "                               samples (value * S is the real input)\n"
@@ -30,6 +32,7 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(argv[1], "info")) return cmd_info(argc - 1, argv + 1);
   if (!strcmp(argv[1], "run")) return cmd_run(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "plan")) return cmd_plan(argc - 1, argv + 1);
   if (!strcmp(argv[1], "eval")) return cmd_eval(argc - 1, argv + 1);
   if (!strcmp(argv[1], "version")) {
     printf("tml %s\n", TML_VERSION);

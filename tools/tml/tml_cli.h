@@ -35,5 +35,6 @@ void cli_json_string(FILE *out, const char *s, size_t n);
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 
 #endif
