@@ -395,7 +395,7 @@ static void test_fc_softmax(void) {
 static void test_conv_float(void) {
   float filt[2 * 3 * 3 * 1], bias[2] = {0.5f, -1.25f};
   const int32_t d_in[4] = {1, 5, 5, 1}, d_f[4] = {2, 3, 3, 1}, d_b[1] = {2},
-                d_out[4] = {1, 3, 2, 2};
+                d_out[4] = {1, 1, 2, 2}; /* VALID, strides 2x1, dilation 1x2 */
   tflw_model *w = tflw_new();
   unsigned char *bytes;
   tml_model m;
@@ -502,6 +502,8 @@ static void test_per_channel(void) {
   tflw_opt_i32(w, o, 3, 1);
   tflw_op(w, TML_OP_DEPTHWISE_CONV_2D, 3, in, 3, out, 1, o, NULL, 0);
   tflw_io(w, in, 1, out, 1);
+  /* Zero points left out: written as zeros, as many as scales. */
+  CHECK_EQ(tflw_tensor(w, "sym", TML_INT8, 1, d_b, 0, s_w, NULL, 4, 0, 0), 4);
   CHECK(tflw_error(w) == NULL);
 
   if (finish_load(w, "per_channel", &bytes, &m) == 0) {
@@ -511,6 +513,7 @@ static void test_per_channel(void) {
     check_quant(&m, 1, s_w, z_w, 4, 3);
     check_quant(&m, 2, s_b, z_b, 4, 0);
     check_quant(&m, 3, &s_io, &z_io, 1, 0);
+    check_quant(&m, 4, s_w, z_w, 4, 0);
     check_op(&m, 0, TML_OP_DEPTHWISE_CONV_2D, 3, in, 3, out, 1,
              TFLW_OPT_DEPTHWISE_CONV_2D, &op);
     CHECK_EQ(tml_fb_i32(&m, &op.options, 3, -1), 1);

@@ -296,12 +296,22 @@ int tflw_tensor(tflw_model *m, const char *name, int type, int rank,
       return -1;
     }
   }
-  if (n_quant > 0 &&
-      set_quant(m, t, scales, scales ? n_quant : 0, zero_points,
-                zero_points ? n_quant : 0, quant_dim)) {
-    free(t->name);
-    free(t->dims);
-    return -1;
+  if (n_quant > 0) {
+    /* Zero points default to 0 (TFLite wants as many as scales). */
+    int64_t *zeros = NULL;
+    if (!zero_points) {
+      zeros = (int64_t *)calloc((size_t)n_quant, sizeof *zeros);
+      if (!zeros) err = fail(m, "out of memory");
+    }
+    if (err || set_quant(m, t, scales, scales ? n_quant : 0,
+                         zero_points ? zero_points : zeros, n_quant,
+                         quant_dim)) {
+      free(zeros);
+      free(t->name);
+      free(t->dims);
+      return -1;
+    }
+    free(zeros);
   }
   return m->n_tensors++;
 }

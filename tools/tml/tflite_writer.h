@@ -85,8 +85,9 @@ int tflw_buffer(tflw_model *m, const void *data, size_t n);
 ** rank 0 an empty shape (a scalar). type is a tml_type / TensorType (a byte).
 ** buffer: 0 for activations, else an index from tflw_buffer. With
 ** n_quant > 0 a QuantizationParameters table is written with n_quant scales
-** (if scales != NULL), n_quant zero points (if zero_points != NULL) and
-** quantized_dimension = quant_dim. Returns the tensor index. */
+** (none if scales is NULL), n_quant zero points (zeros if zero_points is
+** NULL) and quantized_dimension = quant_dim; n_quant 0 writes no table.
+** Returns the tensor index. */
 int tflw_tensor(tflw_model *m, const char *name, int type, int rank,
                 const int32_t *dims, int buffer, const float *scales,
                 const int64_t *zero_points, int n_quant, int quant_dim,
