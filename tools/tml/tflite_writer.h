@@ -6,13 +6,15 @@
 ** with one subgraph. Buffer 0 is the empty sentinel TFLite expects.
 **
 **   tflw_model *m = tflw_new();
-**   int w   = tflw_buffer(m, weights, sizeof weights);
-**   int in  = tflw_tensor(m, "in", TML_INT8, 2, in_dims, 0, &s, &zp, 1, 0, 0);
+**   int b = tflw_buffer(m, weights, sizeof weights);
+**   int32_t ins[3], out;
+**   ins[0] = tflw_tensor(m, "in", TML_INT8, 2, in_dims, 0, &s, &zp, 1, 0, 0);
+**   ins[1] = tflw_tensor(m, "w", TML_INT8, 2, w_dims, b, &ws, NULL, 1, 0, 0);
 **   ...
-**   int o   = tflw_opt_begin(m, TFLW_OPT_FULLY_CONNECTED);
-**   tflw_opt_u8(m, o, 0, 1);                       // fused_activation = RELU
-**   tflw_op(m, TML_OP_FULLY_CONNECTED, 1, ins, 3, outs, 1, o, NULL, 0);
-**   tflw_io(m, &in, 1, &out, 1);
+**   int o = tflw_opt_begin(m, TFLW_OPT_FULLY_CONNECTED);
+**   tflw_opt_u8(m, o, 0, 1);                  (fused_activation_function RELU)
+**   tflw_op(m, TML_OP_FULLY_CONNECTED, 1, ins, 3, &out, 1, o, NULL, 0);
+**   tflw_io(m, ins, 1, &out, 1);
 **   tflw_finish(m, &bytes, &size);  ...  free(bytes);  tflw_free(m);
 **
 ** Layout rules followed: the root offset is at byte 0 and the identifier at
@@ -20,7 +22,8 @@
 ** theirs, relative to the start of the file; Buffer.data (force_align: 16)
 ** starts 16-aligned and the file size is a multiple of 16 once any buffer
 ** holds data; uoffsets always point forward; identical vtables are shared.
-** The file is therefore 16-aligned wherever malloc's result is.
+** Alignment in memory follows when the bytes sit at a 16-aligned address, as
+** tflw_finish's malloc'd result does on common hosts.
 **
 ** Errors are sticky: a call that fails returns -1 and records a message
 ** (tflw_error); tflw_finish then fails too, so callers may check only that.
