@@ -302,7 +302,8 @@ static void check_op(const tml_model *m, int index, int builtin, int version,
 
 /* int8 FULLY_CONNECTED (fused RELU) + SOFTMAX. */
 static void test_fc_softmax(void) {
-  static const int8_t weights[12] = {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12};
+  static const int8_t weights[12] = {1, -2, 3,  -4,  5,  -6,
+                                     7, -8, 9, -10, 11, -12};
   static const int32_t bias[3] = {100, -200, 300000};
   const int32_t d_in[2] = {1, 4}, d_w[2] = {3, 4}, d_b[1] = {3},
                 d_out[2] = {1, 3};
@@ -796,8 +797,9 @@ static void test_many_buffers(void) {
     int32_t d[1];
     int n = 1 + (k * 1733) % 70001;
     d[0] = n;
-    ids[k] = tflw_tensor(w, "c", TML_UINT8, 1, d, tflw_buffer(w, blob + k, (size_t)n),
-                         NULL, NULL, 0, 0, 0);
+    ids[k] = tflw_tensor(w, "c", TML_UINT8, 1, d,
+                         tflw_buffer(w, blob + k, (size_t)n), NULL, NULL, 0,
+                         0, 0);
   }
   tflw_op(w, TML_OP_ADD, 1, ids, 2, ids + 2, 1, TFLW_NO_OPTIONS, NULL, 0);
   tflw_io(w, ids, 1, ids + 2, 1);

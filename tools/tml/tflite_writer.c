@@ -446,7 +446,8 @@ int tflw_op_opcode(tflw_model *m, int opcode_index, const int32_t *inputs,
                    const int32_t *intermediates, int n_inter) {
   wop *o;
   if (!m) return -1;
-  if (opcode_index < 0) return fail(m, "tflw_op: opcode index %d", opcode_index);
+  if (opcode_index < 0)
+    return fail(m, "tflw_op: opcode index %d", opcode_index);
   if (options != TFLW_NO_OPTIONS && (options < 0 || options >= m->n_opts))
     return fail(m, "tflw_op: options handle %d does not exist", options);
   if (grow(m, (void **)&m->ops, m->n_ops, &m->cap_ops, sizeof *m->ops))
