@@ -116,7 +116,8 @@ int tflw_custom_opcode(tflw_model *m, const char *name, int version);
 ** 0..TFLW_MAX_FIELD_ID. */
 #define TFLW_MAX_FIELD_ID 63
 int tflw_opt_begin(tflw_model *m, int tag);
-int tflw_opt_u8(tflw_model *m, int opt, int id, int value);   /* byte, bool, enum */
+/* Scalars: u8 for byte, ubyte, bool and enum fields (the low 8 bits). */
+int tflw_opt_u8(tflw_model *m, int opt, int id, int value);
 int tflw_opt_i32(tflw_model *m, int opt, int id, int32_t value);
 int tflw_opt_f32(tflw_model *m, int opt, int id, float value);
 int tflw_opt_i64(tflw_model *m, int opt, int id, int64_t value);
