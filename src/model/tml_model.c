@@ -413,7 +413,8 @@ tml_status tml_model_tensor(const tml_model *m, int32_t index,
                     (int)index, (int)t->name_len, t->name);
 
   buffer = tml_fb_u32(m, &tb, T_BUFFER, 0);
-  if (buffer >= m->n_buffers)
+  /* Buffer 0 means "no data" even in a model without a buffers vector. */
+  if (buffer > 0 && buffer >= m->n_buffers)
     return tml_fail(err, TML_ERR_TENSOR_INDEX, -1, index,
                     "tensor %d '%.*s': buffer %u out of range (%u buffers)",
                     (int)index, (int)t->name_len, t->name, (unsigned)buffer,
@@ -504,7 +505,7 @@ int32_t tml_tensor_zp(const tml_model *m, const tml_tensor_view *t,
 tml_status tml_model_op(const tml_model *m, int32_t index, tml_op_view *op,
                         tml_error *err) {
   tml_fb_table tb, oc;
-  uint32_t opcode, pos, n;
+  uint32_t opcode, n;
   int32_t dep, code;
 
   memset(op, 0, sizeof *op);
@@ -542,9 +543,10 @@ tml_status tml_model_op(const tml_model *m, int32_t index, tml_op_view *op,
   if (op->n_inputs > TML_MAX_OP_INPUTS || op->n_outputs > TML_MAX_OP_OUTPUTS ||
       op->n_intermediates > TML_MAX_OP_INPUTS)
     return tml_fail(err, TML_ERR_LIMIT, index, -1,
-                    "op %d (%s): %u inputs, %u outputs exceed the limits",
-                    (int)index, tml_op_name(op->builtin),
-                    (unsigned)op->n_inputs, (unsigned)op->n_outputs);
+                    "op %d (%s): %u inputs, %u outputs, %u intermediates "
+                    "exceed the limits", (int)index, tml_op_name(op->builtin),
+                    (unsigned)op->n_inputs, (unsigned)op->n_outputs,
+                    (unsigned)op->n_intermediates);
   for (n = 0; n < op->n_inputs + op->n_outputs + op->n_intermediates; n++) {
     int32_t t;
     if (n < op->n_inputs)
@@ -567,7 +569,6 @@ tml_status tml_model_op(const tml_model *m, int32_t index, tml_op_view *op,
     return tml_fail(err, TML_ERR_OFFSET, index, -1,
                     "op %d (%s): options outside the model", (int)index,
                     tml_op_name(op->builtin));
-  (void)pos;
   return TML_OK;
 }
 
