@@ -76,6 +76,16 @@ static int tml_test_checks;
     if (bad_) tml_test_failures++;                                       \
   } while (0)
 
+/* The shared models and data: $TML_SHARED, else the folder CMake was
+** configured with. */
+static const char *tml_test_shared(void) {
+  const char *s = getenv("TML_SHARED");
+#ifdef TML_SHARED_DIR
+  if (!s || !*s) s = TML_SHARED_DIR;
+#endif
+  return s && *s ? s : "../shared";
+}
+
 #define TEST_REPORT()                                                    \
   (printf("%s: %d checks, %d failed\n", __FILE__, tml_test_checks,       \
           tml_test_failures),                                            \
