@@ -78,7 +78,7 @@ static int tml_test_checks;
 
 /* The shared models and data: $TML_SHARED, else the folder CMake was
 ** configured with. */
-static const char *tml_test_shared(void) {
+static inline const char *tml_test_shared(void) {
   const char *s = getenv("TML_SHARED");
 #ifdef TML_SHARED_DIR
   if (!s || !*s) s = TML_SHARED_DIR;
