@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "tml_conv_util.h"
+#include "tml_variants.h"
 
 /* Where a filter row's taps meet the input: `nrun` dot products of `run`
 ** elements, the r-th starting r * dilation_w * in.c input elements (and
@@ -92,7 +93,7 @@ static void conv_steps_init(const tml_conv_params *p, conv_steps *s) {
 ** integers until a tap is known to be inside the image, so no pointer is
 ** ever formed outside the buffer. */
 
-void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
+void tml_conv2d_s8_portable(const tml_conv_params *p, const int8_t *in,
                    const int8_t *filter, const int32_t *bias, int8_t *out,
                    void *scratch) {
   const int32_t fc = p->filter.c;
@@ -255,4 +256,10 @@ tml_status tml_conv2d_f32_init(tml_conv_params *p, tml_activation act) {
   const tml_status st = check_conv(p);
   if (st != TML_OK) return st;
   return tml_activation_range_f32(act, &p->fact_min, &p->fact_max);
+}
+
+void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
+                   const int8_t *filter, const int32_t *bias, int8_t *out,
+                   void *scratch) {
+  tml_conv2d_s8_portable(p, in, filter, bias, out, scratch);
 }

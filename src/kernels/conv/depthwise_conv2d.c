@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "tml_conv_util.h"
+#include "tml_variants.h"
 
 /* Output channels per tile: 256 bytes of stack for the accumulators. */
 #define TML_DW_TILE 64
@@ -70,7 +71,7 @@ static void dw_tap_f32(float *acc, const float *x, const float *f, int32_t n,
   }
 }
 
-void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
+void tml_depthwise_conv2d_s8_portable(const tml_conv_params *p, const int8_t *in,
                              const int8_t *filter, const int32_t *bias,
                              int8_t *out, void *scratch) {
   const int32_t oc_n = p->out.c, mult = p->depth_multiplier;
@@ -184,4 +185,10 @@ tml_status tml_depthwise_conv2d_f32_init(tml_conv_params *p,
   const tml_status st = check_depthwise(p);
   if (st != TML_OK) return st;
   return tml_activation_range_f32(act, &p->fact_min, &p->fact_max);
+}
+
+void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
+                             const int8_t *filter, const int32_t *bias,
+                             int8_t *out, void *scratch) {
+  tml_depthwise_conv2d_s8_portable(p, in, filter, bias, out, scratch);
 }

@@ -8,9 +8,10 @@
 #include <stddef.h>
 
 #include "tml_kernels.h"
+#include "tml_variants.h"
 #include "tml_qmath.h"
 
-void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
+void tml_fully_connected_s8_portable(const tml_fc_params *p, const int8_t *in,
                             const int8_t *w, const int32_t *bias, int8_t *out) {
   const int32_t depth = p->in_depth;
   const int32_t in_offset = p->in_offset, w_offset = p->w_offset;
@@ -171,4 +172,9 @@ tml_status tml_fully_connected_f32_init(tml_fc_params *p, tml_activation act) {
   const tml_status st = check_shape(p);
   if (st != TML_OK) return st;
   return tml_activation_range_f32(act, &p->fact_min, &p->fact_max);
+}
+
+void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
+                            const int8_t *w, const int32_t *bias, int8_t *out) {
+  tml_fully_connected_s8_portable(p, in, w, bias, out);
 }
