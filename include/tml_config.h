@@ -31,6 +31,12 @@
 #define TML_ARENA_SIZE_ITEMS 512
 #endif
 
+/* Let the planner run depthwise and pointwise convolutions in place (one
+** channel or one pixel at a time) where that lowers the arena's peak. */
+#ifndef TML_PLAN_INPLACE
+#define TML_PLAN_INPLACE 1
+#endif
+
 /* Alignment (bytes) of every tensor placed in the arena. Kernels only need the
 ** natural alignment of their element type; 4 keeps int32/float tensors legal. */
 #ifndef TML_TENSOR_ALIGN

@@ -138,6 +138,22 @@ void tml_depthwise_conv2d_f32(const tml_conv_params *p, const float *in,
                               float *out, void *scratch);
 size_t tml_depthwise_conv2d_f32_scratch_size(const tml_conv_params *p);
 
+/* In place: the output overwrites the input (`data` holds the input on entry
+** and the output on return), with a scratch buffer instead of a second
+** tensor. Same bytes as the kernels above. Valid only where _inplace_ok()
+** holds: depthwise with depth multiplier 1; 1x1 stride-1 convolution without
+** groups. */
+int tml_depthwise_conv2d_s8_inplace_ok(const tml_conv_params *p);
+size_t tml_depthwise_conv2d_s8_inplace_scratch_size(const tml_conv_params *p);
+void tml_depthwise_conv2d_s8_inplace(const tml_conv_params *p, int8_t *data,
+                                     const int8_t *filter, const int32_t *bias,
+                                     void *scratch);
+int tml_conv2d_s8_inplace_ok(const tml_conv_params *p);
+size_t tml_conv2d_s8_inplace_scratch_size(const tml_conv_params *p);
+void tml_conv2d_s8_inplace(const tml_conv_params *p, int8_t *data,
+                           const int8_t *filter, const int32_t *bias,
+                           void *scratch);
+
 /* -------------------------------------------------------- fully connected */
 
 /* out[b][o] = act(sum_i (in[b][i] + in_offset) * (w[o][i] + w_offset) + bias[o])

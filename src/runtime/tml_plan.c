@@ -1,10 +1,25 @@
 /*
 ** Planning: measure every operator, derive tensor lifetimes over the
-** schedule, merge tensors that may share bytes, and give every remaining
-** item an offset so that no two items live at the same time overlap.
+** schedule, group tensors that share a base address, and give every group an
+** offset so that no two tensors live at the same time overlap.
 **
-** Placement is greedy: largest item first, into the smallest gap that holds
-** it among the items already placed that overlap it in time (best fit).
+** Groups. A RESHAPE-like alias always joins its input's group; an op that can
+** write its output over an input that dies there (elementwise ops, and the
+** in-place depthwise and pointwise convolutions) joins the output to that
+** input's group. Members of a group start at the group's offset and keep
+** their own sizes and lifetimes, so a group is only as large as its largest
+** member at each op.
+**
+** Placement. Groups are placed one by one at the lowest offset where none of
+** their members overlaps, in time and bytes, a member of a group already
+** placed. Several orders are tried (largest first, earliest first, longest
+** first) and the one with the smallest peak is kept.
+**
+** In-place convolutions cost speed (they process one channel or one pixel at
+** a time), so they are used only where they lower the peak: first all of
+** them, then only those at ops whose live bytes exceed the peak that all of
+** them reach.
+**
 ** Everything works in the caller's item array: no other memory.
 */
 #include <string.h>
@@ -12,18 +27,30 @@
 #include "tml_runtime.h"
 
 #define UNSET INT32_MAX
+#define N_ORDERS 3
+
+enum {
+  F_PLACED = 1,        /* group root: offset is final for this round */
+  F_WANT_INPLACE = 2,  /* op item: use its in-place kernel if valid */
+  F_INPLACE = 4        /* op item: its output joined its input's group */
+};
 
 uint32_t tml_plan_items(const tml_model *m) {
   return m->n_tensors + m->n_ops;
 }
 
-static int32_t rep(const tml_plan_item *items, int32_t i) {
+static int32_t root(const tml_plan_item *items, int32_t i) {
   while (items[i].rep >= 0) i = items[i].rep;
   return i;
 }
 
 static int overlap(const tml_plan_item *a, const tml_plan_item *b) {
   return a->first <= b->last && b->first <= a->last;
+}
+
+/* An item takes part in placement: it has bytes in the planned region. */
+static int planned(const tml_plan_item *it) {
+  return it->size > 0 && it->first >= 0 && it->first != UNSET;
 }
 
 static tml_status measure_op(const tml_model *m, int32_t k, tml_plan_item *it,
@@ -47,11 +74,14 @@ static tml_status measure_op(const tml_model *m, int32_t k, tml_plan_item *it,
   s = impl->prepare(&p);
   if (s != TML_OK) return s;
   *records += p.record_bytes;
-  it->size = (uint32_t)TML_ALIGN_UP(p.scratch_bytes, TML_TENSOR_ALIGN);
+  it->scratch = (uint32_t)TML_ALIGN_UP(p.scratch_bytes, TML_TENSOR_ALIGN);
+  it->scratch_inplace =
+      (uint32_t)TML_ALIGN_UP(p.inplace_scratch_bytes, TML_TENSOR_ALIGN);
   it->first = it->last = k;
   it->share = p.alias ? tml_op_input(m, &p.op, 0) + 1
-              : p.inplace > 0 ? -(tml_op_input(m, &p.op, (uint32_t)p.inplace - 1) + 1)
-                              : 0;
+              : p.inplace > 0
+                  ? -(tml_op_input(m, &p.op, (uint32_t)p.inplace - 1) + 1)
+                  : 0;
   return TML_OK;
 }
 
@@ -112,86 +142,17 @@ static tml_status lifetimes(const tml_model *m, tml_plan_item *items,
   return TML_OK;
 }
 
-/* Aliases (reshape) always share; in-place candidates share when the input
-** dies at that op and is large enough. */
-static void merge(const tml_model *m, tml_plan_item *items) {
-  const int32_t nt = (int32_t)m->n_tensors;
-  int32_t k;
-  for (k = 0; k < (int32_t)m->n_ops; k++) {
-    const int32_t share = items[nt + k].share;
-    int32_t in, out, r;
-    tml_op_view op;
-    if (share == 0) continue;
-    tml_model_op(m, k, &op, NULL);
-    in = (share > 0 ? share : -share) - 1;
-    out = tml_op_output(m, &op, 0);
-    if (in < 0 || out < 0 || items[in].first == UNSET ||
-        items[in].first == TML_PERSISTENT || items[out].first != k ||
-        items[out].rep >= 0)
-      continue;
-    r = rep(items, in);
-    if (share < 0 && (items[r].last != k || items[r].size < items[out].size))
-      continue;
-    items[out].rep = r;
-    if (items[r].last < items[out].last) items[r].last = items[out].last;
-    if (items[r].size < items[out].size) items[r].size = items[out].size;
-  }
-}
-
-static void place(tml_plan_item *items, int32_t n, size_t *planned) {
-  int32_t head = -1, i, j;
-  size_t end = 0;
-  for (;;) {
-    int32_t pick = -1;
-    uint32_t pos = 0, best = 0, best_gap = UINT32_MAX;
-    for (i = 0; i < n; i++) {
-      const tml_plan_item *c = &items[i];
-      if (c->rep >= 0 || c->size == 0 || c->next != -1 || c->first < 0)
-        continue;
-      if (pick < 0 || c->size > items[pick].size ||
-          (c->size == items[pick].size && c->first < items[pick].first))
-        pick = i;
-    }
-    if (pick < 0) break;
-    /* Walk placed items by offset; gaps between overlapping ones are the
-    ** candidate places. */
-    for (j = head; j >= 0; j = items[j].next) {
-      if (!overlap(&items[j], &items[pick])) continue;
-      if (items[j].offset >= pos + items[pick].size &&
-          items[j].offset - pos < best_gap) {
-        best_gap = items[j].offset - pos;
-        best = pos;
-      }
-      if (items[j].offset + items[j].size > pos)
-        pos = items[j].offset + items[j].size;
-    }
-    if (best_gap == UINT32_MAX) best = pos;
-    items[pick].offset = best;
-    /* Insert into the offset-ordered list; -2 terminates it so that
-    ** next == -1 keeps meaning "not placed". */
-    if (head < 0 || items[head].offset > best) {
-      items[pick].next = head < 0 ? -2 : head;
-      head = pick;
-    } else {
-      j = head;
-      while (items[j].next >= 0 && items[items[j].next].offset <= best)
-        j = items[j].next;
-      items[pick].next = items[j].next;
-      items[j].next = pick;
-    }
-    if (best + items[pick].size > end) end = best + items[pick].size;
-  }
-  *planned = end;
-}
-
-static size_t lower_bound(const tml_model *m, const tml_plan_item *items) {
+/* Largest sum of live tensor bytes at any op, with every tensor apart. */
+static size_t lower_bound(const tml_model *m, const tml_plan_item *items,
+                          int32_t k_only, int32_t n) {
   size_t best = 0;
   int32_t k, i;
   for (k = 0; k < (int32_t)m->n_ops; k++) {
     size_t live = 0;
-    for (i = 0; i < (int32_t)m->n_tensors; i++) {
+    if (k_only >= 0 && k != k_only) continue;
+    for (i = 0; i < n; i++) {
       const tml_plan_item *it = &items[i];
-      if (it->first >= 0 && it->first != UNSET && it->first <= k &&
+      if ((uint32_t)i < m->n_tensors && planned(it) && it->first <= k &&
           k <= it->last)
         live += it->size;
     }
@@ -200,22 +161,179 @@ static size_t lower_bound(const tml_model *m, const tml_plan_item *items) {
   return best;
 }
 
+/* Group of a's root absorbs group of b's root. */
+static void join(tml_plan_item *items, int32_t a, int32_t b) {
+  int32_t ra = root(items, a), rb = root(items, b), t = ra;
+  if (ra == rb) return;
+  while (items[t].next >= 0) t = items[t].next;
+  items[t].next = rb;
+  items[rb].rep = ra;
+}
+
+static int32_t group_last(const tml_plan_item *items, int32_t r) {
+  int32_t last = -1;
+  for (; r >= 0; r = items[r].next)
+    if (items[r].last > last) last = items[r].last;
+  return last;
+}
+
+/* Form the groups for one configuration of in-place ops. */
+static void group(const tml_model *m, tml_plan_item *items, int32_t n) {
+  const int32_t nt = (int32_t)m->n_tensors;
+  int32_t i, k;
+  for (i = 0; i < n; i++) {
+    items[i].rep = -1;
+    items[i].next = -1;
+    items[i].flags &= ~(uint32_t)(F_PLACED | F_INPLACE);
+  }
+  for (k = 0; k < (int32_t)m->n_ops; k++) {
+    tml_plan_item *op = &items[nt + k];
+    const int32_t share = op->share;
+    int32_t in, out;
+    tml_op_view v;
+    op->size = op->scratch;
+    if (share == 0) continue;
+    tml_model_op(m, k, &v, NULL);
+    in = (share > 0 ? share : -share) - 1;
+    out = tml_op_output(m, &v, 0);
+    if (in < 0 || out < 0 || !planned(&items[in]) || !planned(&items[out]) ||
+        items[out].rep >= 0 || items[out].next >= 0)
+      continue;
+    if (share < 0) {
+      /* In place: the input's bytes must be dead after this op. */
+      if (op->scratch_inplace > 0 && !(op->flags & F_WANT_INPLACE)) continue;
+      if (group_last(items, root(items, in)) != k) continue;
+      if (op->scratch_inplace > 0) {
+        op->flags |= F_INPLACE;
+        op->size = op->scratch_inplace;
+      }
+    }
+    join(items, in, out);
+  }
+}
+
+/* Can group g sit at offset off, given the groups placed so far? */
+static int fits(const tml_plan_item *items, int32_t n, int32_t g,
+                uint32_t off) {
+  int32_t h, a, b;
+  for (h = 0; h < n; h++) {
+    if (!(items[h].flags & F_PLACED)) continue;
+    for (a = g; a >= 0; a = items[a].next) {
+      if (!planned(&items[a])) continue;
+      for (b = h; b >= 0; b = items[b].next) {
+        if (!planned(&items[b]) || !overlap(&items[a], &items[b])) continue;
+        if (off < items[h].offset + items[b].size &&
+            items[h].offset < off + items[a].size)
+          return 0;
+      }
+    }
+  }
+  return 1;
+}
+
+/* Lowest offset for group g: 0 or the end of a member that conflicts. */
+static uint32_t lowest_fit(const tml_plan_item *items, int32_t n, int32_t g) {
+  uint32_t best = UINT32_MAX;
+  int32_t h, b;
+  if (fits(items, n, g, 0)) return 0;
+  for (h = 0; h < n; h++) {
+    if (!(items[h].flags & F_PLACED)) continue;
+    for (b = h; b >= 0; b = items[b].next) {
+      const uint32_t cand = items[h].offset + items[b].size;
+      if (planned(&items[b]) && cand < best && fits(items, n, g, cand))
+        best = cand;
+    }
+  }
+  return best;
+}
+
+/* Ordering key of a group under order `o`: larger places first. */
+static uint64_t key(const tml_plan_item *items, int32_t g, int o) {
+  uint32_t size = 0;
+  int32_t first = INT32_MAX, last = -1, a;
+  for (a = g; a >= 0; a = items[a].next) {
+    if (!planned(&items[a])) continue;
+    if (items[a].size > size) size = items[a].size;
+    if (items[a].first < first) first = items[a].first;
+    if (items[a].last > last) last = items[a].last;
+  }
+  if (o == 0) return (uint64_t)size << 16 | (uint32_t)(0xffff - (first & 0xffff));
+  if (o == 1) return (uint64_t)(uint32_t)(0xffff - (first & 0xffff)) << 32 | size;
+  return (uint64_t)(last - first + 1) << 32 | size;
+}
+
+static size_t place(tml_plan_item *items, int32_t n, int o) {
+  size_t end = 0;
+  int32_t g, a;
+  for (g = 0; g < n; g++) items[g].flags &= ~(uint32_t)F_PLACED;
+  for (;;) {
+    int32_t pick = -1;
+    uint64_t best = 0;
+    for (g = 0; g < n; g++) {
+      uint64_t kv;
+      if (items[g].rep >= 0 || (items[g].flags & F_PLACED)) continue;
+      for (a = g; a >= 0 && !planned(&items[a]); a = items[a].next) {}
+      if (a < 0) continue;
+      kv = key(items, g, o);
+      if (pick < 0 || kv > best) {
+        pick = g;
+        best = kv;
+      }
+    }
+    if (pick < 0) break;
+    items[pick].offset = lowest_fit(items, n, pick);
+    items[pick].flags |= F_PLACED;
+    for (a = pick; a >= 0; a = items[a].next)
+      if (planned(&items[a]) && items[pick].offset + items[a].size > end)
+        end = items[pick].offset + items[a].size;
+  }
+  return end;
+}
+
+/* Group and place for the current in-place wishes; returns the peak and
+** leaves the items placed by the best order. */
+static size_t plan_config(const tml_model *m, tml_plan_item *items,
+                          int32_t n) {
+  size_t best = SIZE_MAX;
+  int o, best_o = 0;
+  group(m, items, n);
+  for (o = 0; o < N_ORDERS; o++) {
+    size_t peak = place(items, n, o);
+    if (peak < best) {
+      best = peak;
+      best_o = o;
+    }
+  }
+  return place(items, n, best_o);
+}
+
+static void want_inplace(const tml_model *m, tml_plan_item *items,
+                         size_t above) {
+  const int32_t nt = (int32_t)m->n_tensors;
+  int32_t k;
+  for (k = 0; k < (int32_t)m->n_ops; k++) {
+    tml_plan_item *op = &items[nt + k];
+    op->flags &= ~(uint32_t)F_WANT_INPLACE;
+    if (op->scratch_inplace > 0 &&
+        (above == 0 || lower_bound(m, items, k, nt) > above))
+      op->flags |= F_WANT_INPLACE;
+  }
+}
+
 tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
                     tml_error *err) {
   const int32_t nt = (int32_t)m->n_tensors, n = (int32_t)tml_plan_items(m);
-  size_t var_bytes = 0;
+  size_t var_bytes = 0, none, all, some;
   int32_t i;
   tml_status s;
 
   memset(l, 0, sizeof *l);
+  memset(items, 0, sizeof *items * (size_t)n);
   for (i = 0; i < n; i++) {
-    items[i].size = 0;
-    items[i].offset = 0;
     items[i].first = UNSET;
     items[i].last = -1;
     items[i].rep = -1;
     items[i].next = -1;
-    items[i].share = 0;
   }
   for (i = 0; i < (int32_t)m->n_ops; i++) {
     s = measure_op(m, i, &items[nt + i], &l->records, err);
@@ -245,9 +363,29 @@ tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
       if (items[i].first == TML_PERSISTENT) items[i].offset += (uint32_t)var_data;
     l->persistent = TML_ALIGN_UP(var_data + var_bytes, 8);
   }
-  l->lower_bound = lower_bound(m, items);
-  merge(m, items);
-  place(items, n, &l->planned);
+  l->lower_bound = lower_bound(m, items, -1, nt);
+
+#if TML_PLAN_INPLACE
+  want_inplace(m, items, 0);
+  all = plan_config(m, items, n);
+#else
+  all = SIZE_MAX;
+#endif
+  for (i = nt; i < n; i++) items[i].flags &= ~(uint32_t)F_WANT_INPLACE;
+  none = plan_config(m, items, n);
+  if (all < none) {
+    want_inplace(m, items, all);
+    some = plan_config(m, items, n);
+    if (some > all) {
+      want_inplace(m, items, 0);
+      plan_config(m, items, n);
+    }
+  }
+  for (i = 0, l->planned = 0; i < n; i++) {
+    const tml_plan_item *it = &items[i];
+    const uint32_t off = items[root(items, i)].offset;
+    if (planned(it) && off + it->size > l->planned) l->planned = off + it->size;
+  }
   l->planned = TML_ALIGN_UP(l->planned, 8);
   l->work = sizeof(tml_plan_item) * (size_t)n;
   return TML_OK;

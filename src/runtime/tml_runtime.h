@@ -27,17 +27,20 @@ struct tml_rec {
 };
 
 /* A planner item: a tensor's bytes or an op's scratch, live over the ops
-** [first, last]. Items merged with another (aliases, in-place) point to it
-** through `rep`. */
+** [first, last]. Items sharing a base address form a group: `rep` leads to
+** the group's root (whose `offset` is the group's), `next` lists members. */
 typedef struct tml_plan_item {
   uint32_t size;
-  uint32_t offset; /* in the planned region; from the arena start for
-                      persistent items */
+  uint32_t offset; /* roots: in the planned region; persistent items: from
+                      the arena start */
   int32_t first, last;
-  int32_t rep;   /* representative item, or -1 */
-  int32_t next;  /* placement list, by offset */
-  int32_t share; /* op scratch items: +(t+1) output 0 aliases input t;
-                    -(t+1) output 0 may overwrite input t where it dies */
+  int32_t rep;   /* parent in the group, or -1 for a root */
+  int32_t next;  /* next member of the group, or -1 */
+  /* op items only */
+  int32_t share; /* +(t+1): output 0 aliases input t; -(t+1): output 0 may
+                    be written over input t where t dies */
+  uint32_t scratch, scratch_inplace; /* scratch bytes, normal / in place */
+  uint32_t flags;
 } tml_plan_item;
 
 /* `first` of an item kept outside the planned region (variable tensors). */
@@ -55,6 +58,12 @@ typedef struct tml_prep {
   uint32_t scratch_bytes;
   int32_t alias;       /* output 0 is input 0's bytes, reinterpreted */
   int32_t inplace;     /* input (inplace - 1) may share output 0's bytes */
+  /* Scratch the op needs when it runs in place; 0 if in place needs no other
+  ** kernel (elementwise ops). Non-zero marks an in-place kernel that is
+  ** slower, which the planner uses only where it lowers the peak. In the
+  ** fill pass an op runs in place when its input and output data pointers
+  ** are equal. */
+  uint32_t inplace_scratch_bytes;
   /* fill pass */
   uint8_t *record;
   uint8_t *base; /* arena start (persistent items) */

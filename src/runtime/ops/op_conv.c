@@ -32,6 +32,15 @@ static void eval_conv_s16_b32(const tml_rec *r) {
   const conv_rec *c = (const conv_rec *)r;
   tml_conv2d_s16_b32(&c->p, c->in, c->filter, c->bias, c->out, c->scratch);
 }
+static void eval_conv_s8_inplace(const tml_rec *r) {
+  const conv_rec *c = (const conv_rec *)r;
+  tml_conv2d_s8_inplace(&c->p, c->out, c->filter, c->bias, c->scratch);
+}
+static void eval_dw_s8_inplace(const tml_rec *r) {
+  const conv_rec *c = (const conv_rec *)r;
+  tml_depthwise_conv2d_s8_inplace(&c->p, c->out, c->filter, c->bias,
+                                  c->scratch);
+}
 static void eval_conv_f32(const tml_rec *r) {
   const conv_rec *c = (const conv_rec *)r;
   tml_conv2d_f32(&c->p, c->in, c->filter, c->bias, c->out, c->scratch);
@@ -203,23 +212,40 @@ static tml_status prepare(tml_prep *p, int depthwise) {
                              "filter zero point %d is not 0 (TFLite's int8 "
                              "convolutions assume symmetric weights)",
                              (int)tml_tensor_zp(p->m, &w, (uint32_t)c));
-    eval = depthwise ? eval_dw_s8
-           : s16     ? (has_bias && !b64 ? eval_conv_s16_b32 : eval_conv_s16)
-                     : eval_conv_s8;
-    rec = tml_prep_record(p, sizeof r + 2 * sizeof(int32_t) * (size_t)n_ch,
-                          eval);
-    if (rec) {
-      mult = (int32_t *)(void *)(rec + 1);
-      shift = mult + n_ch;
-    }
     s = (depthwise ? tml_depthwise_conv2d_q_init : tml_conv2d_q_init)(
-        &r.p, mult, shift, in_s, in_zp, w_scales, (int32_t)w.n_scale, out_s,
+        &r.p, NULL, NULL, in_s, in_zp, w_scales, (int32_t)w.n_scale, out_s,
         out_zp, s16 ? -32768 : -128, s16 ? 32767 : 127, act);
     if (s != TML_OK)
       return tml_prep_fail(p, s, -1, "quantization parameters TFLite rejects");
     p->scratch_bytes = (uint32_t)(depthwise ? tml_depthwise_conv2d_s8_scratch_size(&r.p)
                                   : s16 ? tml_conv2d_s16_scratch_size(&r.p)
                                         : tml_conv2d_s8_scratch_size(&r.p));
+    /* An input no other op reads later may take the output in place; the
+    ** planner decides, and the fill pass sees it as equal data pointers. */
+    if (!s16 && !in.data &&
+        (depthwise ? tml_depthwise_conv2d_s8_inplace_ok(&r.p)
+                   : tml_conv2d_s8_inplace_ok(&r.p))) {
+      p->inplace = 1;
+      p->inplace_scratch_bytes = (uint32_t)(
+          depthwise ? tml_depthwise_conv2d_s8_inplace_scratch_size(&r.p)
+                    : tml_conv2d_s8_inplace_scratch_size(&r.p));
+    }
+    if (p->inplace && p->record &&
+        tml_prep_data(p, &in) == tml_prep_data(p, &out))
+      eval = depthwise ? eval_dw_s8_inplace : eval_conv_s8_inplace;
+    else
+      eval = depthwise ? eval_dw_s8
+             : s16     ? (has_bias && !b64 ? eval_conv_s16_b32 : eval_conv_s16)
+                       : eval_conv_s8;
+    rec = tml_prep_record(p, sizeof r + 2 * sizeof(int32_t) * (size_t)n_ch,
+                          eval);
+    if (rec) {
+      mult = (int32_t *)(void *)(rec + 1);
+      shift = mult + n_ch;
+      (depthwise ? tml_depthwise_conv2d_q_init : tml_conv2d_q_init)(
+          &r.p, mult, shift, in_s, in_zp, w_scales, (int32_t)w.n_scale, out_s,
+          out_zp, s16 ? -32768 : -128, s16 ? 32767 : 127, act);
+    }
   } else {
     return tml_prep_fail(p, TML_ERR_TYPE, in.index, "input type %s is not "
                          "supported", tml_type_name(in.type));

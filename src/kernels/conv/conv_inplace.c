@@ -1,0 +1,117 @@
+/*
+** In-place convolutions: the output is written over the input, so the arena
+** needs max(input, output) bytes plus a small buffer instead of both tensors
+** (the MCUNet / TinyEngine technique). Same arithmetic as the portable
+** kernels, so the same bytes; only the order of work differs.
+**
+** Depthwise (depth multiplier 1): each output channel depends only on the
+** same input channel. One channel's output plane is computed into scratch,
+** then stored into that channel's slots: the output's slot (pixel q, channel
+** c) is the input's slot (pixel q, channel c), q below the input's pixel
+** count, so no other channel's input is touched, and this channel's input is
+** no longer needed.
+**
+** Pointwise (1x1, stride 1): output pixel q depends only on input pixel q.
+** The input pixel is copied to scratch before its output is written. When the
+** output pixel is not wider than the input pixel, pixels run forward: output
+** pixel q ends at or before input pixel q + 1 starts. When it is wider, they
+** run backward: output pixel q starts at or after input pixel q.
+*/
+#include <string.h>
+
+#include "tml_conv_util.h"
+
+int tml_depthwise_conv2d_s8_inplace_ok(const tml_conv_params *p) {
+  return p->depth_multiplier == 1 && p->in.c == p->out.c &&
+         (int64_t)p->out.h * p->out.w <= (int64_t)p->in.h * p->in.w;
+}
+
+size_t tml_depthwise_conv2d_s8_inplace_scratch_size(const tml_conv_params *p) {
+  return (size_t)p->out.h * (size_t)p->out.w;
+}
+
+void tml_depthwise_conv2d_s8_inplace(const tml_conv_params *p, int8_t *data,
+                                     const int8_t *filter, const int32_t *bias,
+                                     void *scratch) {
+  const int32_t C = p->in.c;
+  const size_t in_plane = (size_t)p->in.h * (size_t)p->in.w * (size_t)C;
+  const size_t out_plane = (size_t)p->out.h * (size_t)p->out.w * (size_t)C;
+  int8_t *plane = (int8_t *)scratch;
+  int32_t b, c, oy, ox, fy, fx;
+  for (b = 0; b < p->in.n; b++) {
+    const int8_t *in = data + (size_t)b * in_plane;
+    int8_t *out = data + (size_t)b * out_plane;
+    for (c = 0; c < C; c++) {
+      int8_t *o = plane;
+      for (oy = 0; oy < p->out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_h;
+        int32_t fy0, fy1;
+        tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
+        for (ox = 0; ox < p->out.w; ox++) {
+          const int32_t ix0 = ox * p->stride_w - p->pad_w;
+          uint32_t acc = bias ? (uint32_t)bias[c] : 0u;
+          int32_t fx0, fx1;
+          tml_conv_taps(ix0, p->dilation_w, p->in.w, p->filter.w, &fx0, &fx1);
+          for (fy = fy0; fy < fy1; fy++) {
+            const int32_t iy = iy0 + fy * p->dilation_h;
+            const int8_t *row = in + (size_t)iy * p->in.w * C + c;
+            const int8_t *frow = filter + (size_t)fy * p->filter.w * C + c;
+            for (fx = fx0; fx < fx1; fx++) {
+              const int32_t ix = ix0 + fx * p->dilation_w;
+              acc += (uint32_t)((int32_t)frow[(size_t)fx * C] *
+                                ((int32_t)row[(size_t)ix * C] + p->in_offset));
+            }
+          }
+          *o++ = tml_conv_out_s8(acc, p->mult[c], p->shift[c], p->out_offset,
+                                 p->act_min, p->act_max);
+        }
+      }
+      for (oy = 0; oy < p->out.h * p->out.w; oy++)
+        out[(size_t)oy * C + c] = plane[oy];
+    }
+  }
+}
+
+int tml_conv2d_s8_inplace_ok(const tml_conv_params *p) {
+  return p->filter.h == 1 && p->filter.w == 1 && p->stride_h == 1 &&
+         p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0 &&
+         p->filter.c == p->in.c && p->out.h == p->in.h && p->out.w == p->in.w;
+}
+
+size_t tml_conv2d_s8_inplace_scratch_size(const tml_conv_params *p) {
+  return (size_t)p->in.c;
+}
+
+static void pixel_s8(const tml_conv_params *p, const int8_t *x,
+                     const int8_t *filter, const int32_t *bias, int8_t *out) {
+  const int32_t ic = p->in.c;
+  int32_t o, i;
+  for (o = 0; o < p->out.c; o++) {
+    const int8_t *f = filter + (size_t)o * ic;
+    uint32_t acc = bias ? (uint32_t)bias[o] : 0u;
+    for (i = 0; i < ic; i++)
+      acc += (uint32_t)((int32_t)f[i] * ((int32_t)x[i] + p->in_offset));
+    out[o] = tml_conv_out_s8(acc, p->mult[o], p->shift[o], p->out_offset,
+                             p->act_min, p->act_max);
+  }
+}
+
+void tml_conv2d_s8_inplace(const tml_conv_params *p, int8_t *data,
+                           const int8_t *filter, const int32_t *bias,
+                           void *scratch) {
+  const size_t n = (size_t)p->in.n * (size_t)p->in.h * (size_t)p->in.w;
+  const size_t ic = (size_t)p->in.c, oc = (size_t)p->out.c;
+  int8_t *x = (int8_t *)scratch;
+  size_t q;
+  if (oc <= ic) {
+    for (q = 0; q < n; q++) {
+      memcpy(x, data + q * ic, ic);
+      pixel_s8(p, x, filter, bias, data + q * oc);
+    }
+  } else {
+    for (q = n; q-- > 0;) {
+      memcpy(x, data + q * ic, ic);
+      pixel_s8(p, x, filter, bias, data + q * oc);
+    }
+  }
+}
