@@ -13,7 +13,7 @@
 /* Limits checked when a model is loaded; they bound the work and the stack
 ** the runtime may need, so a hostile model cannot make it loop for long. */
 #ifndef TML_MAX_TENSORS
-#define TML_MAX_TENSORS 1024
+#define TML_MAX_TENSORS 1024 /* at most 16383: the planner counts in int16 */
 #endif
 #ifndef TML_MAX_OPS
 #define TML_MAX_OPS 1024

@@ -26,7 +26,11 @@
 
 #include "tml_runtime.h"
 
-#define UNSET INT32_MAX
+#define UNSET TML_UNSET
+
+#if TML_MAX_TENSORS + TML_MAX_OPS > 32000
+#error "planner items count in int16: lower TML_MAX_TENSORS or TML_MAX_OPS"
+#endif
 #define N_ORDERS 3
 
 enum {
@@ -77,11 +81,11 @@ static tml_status measure_op(const tml_model *m, int32_t k, tml_plan_item *it,
   it->scratch = (uint32_t)TML_ALIGN_UP(p.scratch_bytes, TML_TENSOR_ALIGN);
   it->scratch_inplace =
       (uint32_t)TML_ALIGN_UP(p.inplace_scratch_bytes, TML_TENSOR_ALIGN);
-  it->first = it->last = k;
-  it->share = p.alias ? tml_op_input(m, &p.op, 0) + 1
-              : p.inplace > 0
-                  ? -(tml_op_input(m, &p.op, (uint32_t)p.inplace - 1) + 1)
-                  : 0;
+  it->first = it->last = (int16_t)k;
+  it->share = (int16_t)(p.alias ? tml_op_input(m, &p.op, 0) + 1
+                        : p.inplace > 0
+                            ? -(tml_op_input(m, &p.op, (uint32_t)p.inplace - 1) + 1)
+                            : 0);
   return TML_OK;
 }
 
@@ -112,7 +116,7 @@ static tml_status lifetimes(const tml_model *m, tml_plan_item *items,
                         "op %d (%s) reads tensor %d '%.*s' before any op "
                         "writes it", (int)k, tml_op_name(op.builtin), (int)t,
                         (int)v.name_len, v.name);
-      if (items[t].last < k) items[t].last = k;
+      if (items[t].last < k) items[t].last = (int16_t)k;
     }
     for (j = 0; j < op.n_outputs; j++) {
       int32_t t = tml_op_output(m, &op, j);
@@ -124,8 +128,8 @@ static tml_status lifetimes(const tml_model *m, tml_plan_item *items,
                         "op %d (%s) writes tensor %d '%.*s', which is "
                         "already written", (int)k, tml_op_name(op.builtin),
                         (int)t, (int)v.name_len, v.name);
-      items[t].first = k;
-      items[t].last = k;
+      items[t].first = (int16_t)k;
+      items[t].last = (int16_t)k;
     }
   }
   for (i = 0; i < m->n_outputs; i++) {
@@ -137,7 +141,7 @@ static tml_status lifetimes(const tml_model *m, tml_plan_item *items,
       return tml_fail(err, TML_ERR_GRAPH, -1, t,
                       "model output %u (tensor %d '%.*s') is never written",
                       (unsigned)i, (int)t, (int)v.name_len, v.name);
-    items[t].last = no;
+    items[t].last = (int16_t)no;
   }
   return TML_OK;
 }
@@ -166,8 +170,8 @@ static void join(tml_plan_item *items, int32_t a, int32_t b) {
   int32_t ra = root(items, a), rb = root(items, b), t = ra;
   if (ra == rb) return;
   while (items[t].next >= 0) t = items[t].next;
-  items[t].next = rb;
-  items[rb].rep = ra;
+  items[t].next = (int16_t)rb;
+  items[rb].rep = (int16_t)ra;
 }
 
 static int32_t group_last(const tml_plan_item *items, int32_t r) {
@@ -184,7 +188,7 @@ static void group(const tml_model *m, tml_plan_item *items, int32_t n) {
   for (i = 0; i < n; i++) {
     items[i].rep = -1;
     items[i].next = -1;
-    items[i].flags &= ~(uint32_t)(F_PLACED | F_INPLACE);
+    items[i].flags &= (uint16_t)~(F_PLACED | F_INPLACE);
   }
   for (k = 0; k < (int32_t)m->n_ops; k++) {
     tml_plan_item *op = &items[nt + k];
@@ -250,7 +254,7 @@ static uint32_t lowest_fit(const tml_plan_item *items, int32_t n, int32_t g) {
 /* Ordering key of a group under order `o`: larger places first. */
 static uint64_t key(const tml_plan_item *items, int32_t g, int o) {
   uint32_t size = 0;
-  int32_t first = INT32_MAX, last = -1, a;
+  int32_t first = INT16_MAX, last = -1, a;
   for (a = g; a >= 0; a = items[a].next) {
     if (!planned(&items[a])) continue;
     if (items[a].size > size) size = items[a].size;
@@ -265,7 +269,7 @@ static uint64_t key(const tml_plan_item *items, int32_t g, int o) {
 static size_t place(tml_plan_item *items, int32_t n, int o) {
   size_t end = 0;
   int32_t g, a;
-  for (g = 0; g < n; g++) items[g].flags &= ~(uint32_t)F_PLACED;
+  for (g = 0; g < n; g++) items[g].flags &= (uint16_t)~F_PLACED;
   for (;;) {
     int32_t pick = -1;
     uint64_t best = 0;
@@ -313,7 +317,7 @@ static void want_inplace(const tml_model *m, tml_plan_item *items,
   int32_t k;
   for (k = 0; k < (int32_t)m->n_ops; k++) {
     tml_plan_item *op = &items[nt + k];
-    op->flags &= ~(uint32_t)F_WANT_INPLACE;
+    op->flags &= (uint16_t)~F_WANT_INPLACE;
     if (op->scratch_inplace > 0 &&
         (above == 0 || lower_bound(m, items, k, nt) > above))
       op->flags |= F_WANT_INPLACE;
@@ -371,7 +375,7 @@ tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
 #else
   all = SIZE_MAX;
 #endif
-  for (i = nt; i < n; i++) items[i].flags &= ~(uint32_t)F_WANT_INPLACE;
+  for (i = nt; i < n; i++) items[i].flags &= (uint16_t)~F_WANT_INPLACE;
   none = plan_config(m, items, n);
   if (all < none) {
     want_inplace(m, items, all);

@@ -33,18 +33,21 @@ typedef struct tml_plan_item {
   uint32_t size;
   uint32_t offset; /* roots: in the planned region; persistent items: from
                       the arena start */
-  int32_t first, last;
-  int32_t rep;   /* parent in the group, or -1 for a root */
-  int32_t next;  /* next member of the group, or -1 */
+  int16_t first, last; /* TML_UNSET: never written */
+  int16_t rep;   /* parent in the group, or -1 for a root */
+  int16_t next;  /* next member of the group, or -1 */
   /* op items only */
-  int32_t share; /* +(t+1): output 0 aliases input t; -(t+1): output 0 may
+  int16_t share; /* +(t+1): output 0 aliases input t; -(t+1): output 0 may
                     be written over input t where t dies */
+  uint16_t flags;
   uint32_t scratch, scratch_inplace; /* scratch bytes, normal / in place */
-  uint32_t flags;
 } tml_plan_item;
 
-/* `first` of an item kept outside the planned region (variable tensors). */
+/* `first` of an item kept outside the planned region (variable tensors),
+** and of a tensor no op writes. Items are int16: models stay below 32767
+** tensors and ops (tml_config.h limits them further). */
 #define TML_PERSISTENT (-2)
+#define TML_UNSET INT16_MAX
 
 /* What prepare works with and reports. The same prepare function runs twice:
 ** the measure pass (record == NULL) validates the op and reports sizes and

@@ -18,7 +18,7 @@ static int32_t root(const tml_plan_item *it, int32_t i) {
 }
 
 static int planned(const tml_plan_item *it) {
-  return it->size > 0 && it->first >= 0 && it->first != INT32_MAX;
+  return it->size > 0 && it->first >= 0 && it->first != TML_UNSET;
 }
 
 /* Checks one plan; returns the planned bytes. */
