@@ -43,6 +43,15 @@
 #define TML_TENSOR_ALIGN 4
 #endif
 
+/* Alignment of constant arrays in generated code (tml compile). */
+#ifndef TML_ALIGNED
+#if defined(__GNUC__) || defined(__clang__)
+#define TML_ALIGNED(n) __attribute__((aligned(n)))
+#else
+#define TML_ALIGNED(n)
+#endif
+#endif
+
 /* Human-readable error messages (tml_interp.error). Disable to save flash on
 ** a device: the status codes stay. */
 #ifndef TML_ERROR_MESSAGES

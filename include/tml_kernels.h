@@ -76,7 +76,7 @@ typedef struct tml_conv_params {
   int32_t act_min, act_max; /* quantized clamp */
   float fact_min, fact_max; /* float clamp */
   const int32_t *mult;      /* per output channel */
-  const int32_t *shift;     /* per output channel */
+  const int8_t *shift;      /* per output channel (-31..30 fit a byte) */
 } tml_conv_params;
 
 /* Prepare: set in, filter, out, strides, dilations, padding (and
@@ -90,14 +90,14 @@ typedef struct tml_conv_params {
 ** (per tensor) or out.c. qmin/qmax: -128/127 for s8, -32768/32767 for s16.
 ** TML_ERR_QUANT for unusable scales, zero points or multipliers. */
 tml_status tml_conv2d_q_init(tml_conv_params *p, int32_t *mult,
-                             int32_t *shift, float in_scale, int32_t in_zp,
+                             int8_t *shift, float in_scale, int32_t in_zp,
                              const float *filter_scales,
                              int32_t n_filter_scales, float out_scale,
                              int32_t out_zp, int32_t qmin, int32_t qmax,
                              tml_activation act);
 tml_status tml_conv2d_f32_init(tml_conv_params *p, tml_activation act);
 tml_status tml_depthwise_conv2d_q_init(tml_conv_params *p, int32_t *mult,
-                                       int32_t *shift, float in_scale,
+                                       int8_t *shift, float in_scale,
                                        int32_t in_zp,
                                        const float *filter_scales,
                                        int32_t n_filter_scales,
@@ -166,7 +166,7 @@ typedef struct tml_fc_params {
   float fact_min, fact_max;
   int32_t n_mult;           /* 1 or out_depth */
   const int32_t *mult;
-  const int32_t *shift;
+  const int8_t *shift;
 } tml_fc_params;
 
 /* Prepare: set batches, in_depth and out_depth first (TML_ERR_SHAPE if any
@@ -179,7 +179,7 @@ typedef struct tml_fc_params {
 ** n_w_scales entries that p keeps pointing to (NULL: validate only). bias_scale is NULL when there
 ** is no bias. qmin/qmax as for convolution. */
 tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
-                                      int32_t *shift, float in_scale,
+                                      int8_t *shift, float in_scale,
                                       int32_t in_zp, const float *w_scales,
                                       int32_t n_w_scales, int32_t w_zp,
                                       const float *bias_scale, float out_scale,

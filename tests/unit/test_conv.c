@@ -207,7 +207,7 @@ static int32_t count(tml_shape4 s) { return s.n * s.h * s.w * s.c; }
 static int32_t unit_mult[16] = {
     1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30,
     1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30};
-static int32_t unit_shift[16] = {1, 1, 1, 1, 1, 1, 1, 1,
+static int8_t unit_shift[16] = {1, 1, 1, 1, 1, 1, 1, 1,
                                  1, 1, 1, 1, 1, 1, 1, 1};
 
 static tml_conv_params base_params(tml_shape4 in, tml_shape4 filter,
@@ -297,7 +297,7 @@ static void test_per_channel(void) {
   const int8_t in[2] = {10, 20};
   const int8_t f[6] = {1, 1, 1, 1, 1, 1};
   const int32_t mult[3] = {1 << 30, 1 << 30, 1 << 30};
-  const int32_t shift[3] = {0, -1, 1};
+  const int8_t shift[3] = {0, -1, 1};
   const int8_t want[3] = {10, 3, 25};
   int8_t out[3];
   tml_conv_params p =
@@ -380,7 +380,7 @@ static void test_s16(void) {
   const int16_t in[2] = {30000, -20000};
   const int8_t f[10] = {1, 0, 2, 0, 0, 2, 0, 0, 1, 0};
   const int64_t bias[5] = {0, 0, 0, 1234, 0};
-  const int32_t shift[5] = {1, 1, 1, 1, 0};
+  const int8_t shift[5] = {1, 1, 1, 1, 0};
   const int16_t want[5] = {30000, 32767, -32768, 1234, 15000};
   int16_t out[5];
   tml_conv_params p =
@@ -401,7 +401,8 @@ static void test_s16_bias_kinds(void) {
   const int8_t f[1] = {1};
   const int64_t zero64[1] = {0};
   const int32_t zero32[1] = {0}, four32[1] = {4};
-  const int32_t mult[1] = {1 << 30}, shift[1] = {-1};
+  const int32_t mult[1] = {1 << 30};
+  const int8_t shift[1] = {-1};
   int16_t out[1];
   tml_conv_params p =
       base_params(shape(1, 1, 1, 1), shape(1, 1, 1, 1), shape(1, 1, 1, 1));
@@ -429,7 +430,8 @@ static void test_s16_int32_wrap(void) {
   int16_t in[600], out[1];
   int8_t f[600];
   const int64_t zero64[1] = {0};
-  const int32_t mult[1] = {1 << 30}, shift[1] = {-20};
+  const int32_t mult[1] = {1 << 30};
+  const int8_t shift[1] = {-20};
   int i;
   tml_conv_params p =
       base_params(shape(1, 1, 1, 600), shape(1, 1, 1, 600), shape(1, 1, 1, 1));
@@ -548,7 +550,8 @@ static void test_init(void) {
   ** RELU6 at scale 0.125, zero point -128: [-128, -128 + 48 = -80]. */
   const float fs[3] = {0.25f, 0.5f, 0.0f};
   const float one = 1.0f, big = 1e10f;
-  int32_t mult[6], shift[6];
+  int32_t mult[6];
+  int8_t shift[6];
   tml_conv_params p =
       base_params(shape(1, 4, 4, 2), shape(3, 3, 3, 2), shape(1, 2, 2, 3));
   CHECK_EQ(tml_conv2d_q_init(&p, mult, shift, 0.5f, 3, fs, 3, 0.125f, -128,
@@ -689,7 +692,7 @@ static int random_geometry(tml_conv_params *p, int32_t n, int32_t h, int32_t w,
   return 1;
 }
 
-static void random_quant(tml_conv_params *p, int32_t *mult, int32_t *shift,
+static void random_quant(tml_conv_params *p, int32_t *mult, int8_t *shift,
                          int wide) {
   int32_t c;
   for (c = 0; c < p->out.c; c++) {
@@ -713,7 +716,8 @@ static void random_quant(tml_conv_params *p, int32_t *mult, int32_t *shift,
 static void random_conv_case(int wide) {
   tml_conv_params p;
   int32_t groups, fic, per_group, nin, nf, nout, i;
-  int32_t mult[16], shift[16];
+  int32_t mult[16];
+  int8_t shift[16];
   int32_t *in32, *f32, *ref;
   int64_t *bias64;
   int has_bias = rnd(0, 3) != 0;
@@ -826,7 +830,8 @@ static void random_conv_f32_case(void) {
 static void random_dw_case(int32_t channels, int32_t mult_n) {
   tml_conv_params p;
   int32_t nin, nf, nout, i;
-  int32_t mult[128], shift[128];
+  int32_t mult[128];
+  int8_t shift[128];
   int32_t *in32, *f32, *ref;
   int64_t *bias64;
   int8_t *in, *f, *out;

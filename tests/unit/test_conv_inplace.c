@@ -18,11 +18,11 @@ static void fill(int8_t *p, size_t n) {
 }
 
 /* Random per-channel requantization of the kind real models have. */
-static void quant(tml_conv_params *p, int32_t *mult, int32_t *shift) {
+static void quant(tml_conv_params *p, int32_t *mult, int8_t *shift) {
   int32_t c;
   for (c = 0; c < p->out.c; c++) {
     mult[c] = rnd(1 << 30, 0x7fffffff);
-    shift[c] = rnd(-12, -4);
+    shift[c] = (int8_t)rnd(-12, -4);
   }
   p->mult = mult;
   p->shift = shift;
@@ -36,7 +36,8 @@ static void depthwise_case(int32_t n, int32_t h, int32_t w, int32_t c,
                            int32_t kh, int32_t kw, int32_t stride,
                            int32_t pad) {
   static int8_t in[16384], buf[16384], want[16384], filter[1024], scratch[4096];
-  static int32_t bias[64], mult[64], shift[64];
+  static int32_t bias[64], mult[64];
+  static int8_t shift[64];
   tml_conv_params p;
   size_t in_n, out_n;
   memset(&p, 0, sizeof p);
@@ -70,7 +71,8 @@ static void depthwise_case(int32_t n, int32_t h, int32_t w, int32_t c,
 static void pointwise_case(int32_t n, int32_t h, int32_t w, int32_t ic,
                            int32_t oc, int with_bias) {
   static int8_t in[8192], buf[8192], want[8192], filter[4096], scratch[64];
-  static int32_t bias[64], mult[64], shift[64];
+  static int32_t bias[64], mult[64];
+  static int8_t shift[64];
   tml_conv_params p;
   size_t in_n, out_n, big;
   int32_t i;

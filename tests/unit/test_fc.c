@@ -40,7 +40,7 @@ static int32_t clampi(int64_t v, int32_t lo, int32_t hi) {
 }
 
 static int32_t unit_mult[4] = {1 << 30, 1 << 30, 1 << 30, 1 << 30};
-static int32_t unit_shift[4] = {1, 1, 1, 1};
+static int8_t unit_shift[4] = {1, 1, 1, 1};
 
 static tml_fc_params base_params(int32_t batches, int32_t in_depth,
                                  int32_t out_depth) {
@@ -94,7 +94,7 @@ static void test_per_channel(void) {
   ** point 2: o0 9 * 0.5 = 4.5 rounds to 5 -> 7, 6 * 0.5 = 3 -> 5;
   ** o1 1 -> 3, -1 -> 1. */
   const int32_t mult[2] = {1 << 30, 1 << 30};
-  const int32_t shift[2] = {0, 1};
+  const int8_t shift[2] = {0, 1};
   const int8_t want[4] = {7, 3, 5, 1};
   int8_t out[4];
   tml_fc_params p = base_params(2, 3, 2);
@@ -153,7 +153,8 @@ static void test_s16_bias_kinds(void) {
   const int8_t w[1] = {1};
   const int64_t zero64[1] = {0};
   const int32_t zero32[1] = {0}, four32[1] = {4};
-  const int32_t mult[1] = {1 << 30}, shift[1] = {-1};
+  const int32_t mult[1] = {1 << 30};
+  const int8_t shift[1] = {-1};
   int16_t out[1];
   tml_fc_params p = base_params(1, 1, 1);
   p.mult = mult;
@@ -204,7 +205,8 @@ static void test_init(void) {
   const float in_s = 0.084439002f, w_s = 0.00455759978f, out_s = 0.505890012f;
   const float fs[2] = {0.25f, 0.5f};
   float bias_s = in_s * w_s;
-  int32_t mult[2], shift[2];
+  int32_t mult[2];
+  int8_t shift[2];
   tml_fc_params p = base_params(1, 3, 2);
   CHECK_EQ(tml_fully_connected_q_init(&p, mult, shift, in_s, -3, &w_s, 1, 2,
                                       NULL, out_s, 5, -128, 127, TML_ACT_NONE),
@@ -282,7 +284,8 @@ static void random_case(int wide) {
   const int has_bias = rnd(0, 3) != 0;
   /* 16x8 bias: int64 or int32 (with none, both take the int32 path). */
   const int bias32 = rnd(0, 1);
-  int32_t mult[12], shift[12];
+  int32_t mult[12];
+  int8_t shift[12];
   int32_t i, b, o, k;
   tml_fc_params p = base_params(batches, depth, outs);
   int32_t *x = malloc(sizeof *x * batches * depth);

@@ -17,6 +17,8 @@ static void usage(FILE *out) {
         "                               outputs concatenated to OUT\n"
         "  plan MODEL [--json] [--svg FILE]\n"
         "                               the arena plan: offsets, sizes, lifetimes\n"
+        "  compile MODEL -o DIR [--name NAME]\n"
+        "                               write the model as C: DIR/NAME.c, NAME.h\n"
         "  eval MODEL --images FILE --labels FILE [--scale S] [--count N]\n"
         "       [--classes FILE]        classification accuracy over uint8\n"
         "                               samples (value * S is the real input)\n"
@@ -33,6 +35,7 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "info")) return cmd_info(argc - 1, argv + 1);
   if (!strcmp(argv[1], "run")) return cmd_run(argc - 1, argv + 1);
   if (!strcmp(argv[1], "plan")) return cmd_plan(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "compile")) return cmd_compile(argc - 1, argv + 1);
   if (!strcmp(argv[1], "eval")) return cmd_eval(argc - 1, argv + 1);
   if (!strcmp(argv[1], "version")) {
     printf("tml %s\n", TML_VERSION);

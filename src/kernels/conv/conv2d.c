@@ -239,7 +239,7 @@ static tml_status check_conv(const tml_conv_params *p) {
   return TML_OK;
 }
 
-tml_status tml_conv2d_q_init(tml_conv_params *p, int32_t *mult, int32_t *shift,
+tml_status tml_conv2d_q_init(tml_conv_params *p, int32_t *mult, int8_t *shift,
                              float in_scale, int32_t in_zp,
                              const float *filter_scales,
                              int32_t n_filter_scales, float out_scale,

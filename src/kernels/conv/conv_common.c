@@ -39,7 +39,7 @@ tml_status tml_conv_check_geometry(const tml_conv_params *p) {
 static int scale_ok(float s) { return s > 0.0f && s <= FLT_MAX; }
 
 tml_status tml_conv_quant_init(tml_conv_params *p, int32_t *mult,
-                               int32_t *shift, float in_scale, int32_t in_zp,
+                               int8_t *shift, float in_scale, int32_t in_zp,
                                const float *filter_scales,
                                int32_t n_filter_scales, float out_scale,
                                int32_t out_zp, int32_t qmin, int32_t qmax,
@@ -67,7 +67,7 @@ tml_status tml_conv_quant_init(tml_conv_params *p, int32_t *mult,
     if (s > max_shift) return TML_ERR_QUANT;
     if (mult) {
       mult[c] = m;
-      shift[c] = s;
+      shift[c] = (int8_t)s;
     }
   }
   st = tml_activation_range_q(act, out_scale, out_zp, qmin, qmax, &p->act_min,

@@ -167,7 +167,7 @@ static tml_status check_depthwise(const tml_conv_params *p) {
 }
 
 tml_status tml_depthwise_conv2d_q_init(tml_conv_params *p, int32_t *mult,
-                                       int32_t *shift, float in_scale,
+                                       int8_t *shift, float in_scale,
                                        int32_t in_zp,
                                        const float *filter_scales,
                                        int32_t n_filter_scales, float out_scale,

@@ -66,7 +66,7 @@ static inline float tml_conv_out_f32(float v, float lo, float hi) {
 /* Geometry checks and quantized parameters shared by both inits. */
 tml_status tml_conv_check_geometry(const tml_conv_params *p);
 tml_status tml_conv_quant_init(tml_conv_params *p, int32_t *mult,
-                               int32_t *shift, float in_scale, int32_t in_zp,
+                               int8_t *shift, float in_scale, int32_t in_zp,
                                const float *filter_scales,
                                int32_t n_filter_scales, float out_scale,
                                int32_t out_zp, int32_t qmin, int32_t qmax,

@@ -107,7 +107,7 @@ static tml_status check_shape(const tml_fc_params *p) {
 }
 
 tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
-                                      int32_t *shift, float in_scale,
+                                      int8_t *shift, float in_scale,
                                       int32_t in_zp, const float *w_scales,
                                       int32_t n_w_scales, int32_t w_zp,
                                       const float *bias_scale, float out_scale,
@@ -135,7 +135,7 @@ tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
       if (s > max_shift) return TML_ERR_QUANT;
       if (mult) {
         mult[c] = m;
-        shift[c] = s;
+        shift[c] = (int8_t)s;
       }
     }
     p->w_offset = 0;
@@ -153,7 +153,7 @@ tml_status tml_fully_connected_q_init(tml_fc_params *p, int32_t *mult,
     if (s > max_shift) return TML_ERR_QUANT;
     if (mult) {
       mult[0] = m;
-      shift[0] = s;
+      shift[0] = (int8_t)s;
     }
     p->w_offset = -w_zp;
   }

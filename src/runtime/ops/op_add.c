@@ -3,35 +3,28 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { ADD_OPTIONS = 11, SUB_OPTIONS = 28 };
 enum { ADD_ACT = 0 };
 
-typedef struct add_rec {
-  tml_rec hdr;
-  tml_add_params p;
-  const void *in1, *in2;
-  void *out;
-} add_rec;
-
-#define ADD_EVAL(name, kernel, T)                                         \
-  static void name(const tml_rec *r) {                                    \
-    const add_rec *q = (const add_rec *)r;                                \
-    kernel(&q->p, (const T *)q->in1, (const T *)q->in2, (T *)q->out);     \
+#define ADD_EVAL(name, kernel, T)                                        \
+  void name(const tml_rec *r) {                                          \
+    const tml_add_rec *q = (const tml_add_rec *)r;                       \
+    kernel(&q->p, (const T *)q->in1, (const T *)q->in2, (T *)q->out);    \
   }
-ADD_EVAL(eval_add_s8, tml_add_s8, int8_t)
-ADD_EVAL(eval_add_s16, tml_add_s16, int16_t)
-ADD_EVAL(eval_add_f32, tml_add_f32, float)
-ADD_EVAL(eval_sub_s8, tml_sub_s8, int8_t)
-ADD_EVAL(eval_sub_s16, tml_sub_s16, int16_t)
-ADD_EVAL(eval_sub_f32, tml_sub_f32, float)
+ADD_EVAL(tml_eval_add_s8, tml_add_s8, int8_t)
+ADD_EVAL(tml_eval_add_s16, tml_add_s16, int16_t)
+ADD_EVAL(tml_eval_add_f32, tml_add_f32, float)
+ADD_EVAL(tml_eval_sub_s8, tml_sub_s8, int8_t)
+ADD_EVAL(tml_eval_sub_s16, tml_sub_s16, int16_t)
+ADD_EVAL(tml_eval_sub_f32, tml_sub_f32, float)
 
 tml_status tml_prepare_add_sub(tml_prep *p) {
   const int sub = p->op.builtin == TML_OP_SUB;
   tml_tensor_view a, b, out;
   tml_activation act;
-  add_rec r, *rec;
+  tml_add_rec r, *rec;
   tml_eval_fn eval;
   tml_status s;
 
@@ -51,7 +44,7 @@ tml_status tml_prepare_add_sub(tml_prep *p) {
                          "input shapes do not broadcast to the output shape");
   if (a.type == TML_FLOAT32) {
     tml_activation_range_f32(act, &r.p.fact_min, &r.p.fact_max);
-    eval = sub ? eval_sub_f32 : eval_add_f32;
+    eval = sub ? tml_eval_sub_f32 : tml_eval_add_f32;
   } else if (a.type == TML_INT8 || a.type == TML_INT16) {
     float as, bs, os;
     int32_t az, bz, oz;
@@ -64,8 +57,8 @@ tml_status tml_prepare_add_sub(tml_prep *p) {
             : tml_add_s8_init(&r.p, sub, as, az, bs, bz, os, oz, act);
     if (s != TML_OK)
       return tml_prep_fail(p, s, out.index, "unsupported quantization");
-    eval = s16 ? (sub ? eval_sub_s16 : eval_add_s16)
-               : (sub ? eval_sub_s8 : eval_add_s8);
+    eval = s16 ? (sub ? tml_eval_sub_s16 : tml_eval_add_s16)
+               : (sub ? tml_eval_sub_s8 : tml_eval_add_s8);
   } else {
     return tml_prep_fail(p, TML_ERR_TYPE, a.index,
                          "input type %s is not supported",

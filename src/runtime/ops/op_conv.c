@@ -4,7 +4,7 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 /* Conv2DOptions and DepthwiseConv2DOptions fields (schema.fbs). */
 enum { CONV_OPTIONS = 1, DW_OPTIONS = 2 };
@@ -13,48 +13,31 @@ enum { CV_PADDING = 0, CV_STRIDE_W = 1, CV_STRIDE_H = 2, CV_ACT = 3,
 enum { DW_PADDING = 0, DW_STRIDE_W = 1, DW_STRIDE_H = 2, DW_MULT = 3,
        DW_ACT = 4, DW_DIL_W = 5, DW_DIL_H = 6 };
 
-typedef struct conv_rec {
-  tml_rec hdr;
-  tml_conv_params p;
-  const void *in, *filter, *bias;
-  void *out, *scratch;
-} conv_rec;
-
-static void eval_conv_s8(const tml_rec *r) {
-  const conv_rec *c = (const conv_rec *)r;
-  tml_conv2d_s8(&c->p, c->in, c->filter, c->bias, c->out, c->scratch);
-}
-static void eval_conv_s16(const tml_rec *r) {
-  const conv_rec *c = (const conv_rec *)r;
-  tml_conv2d_s16(&c->p, c->in, c->filter, c->bias, c->out, c->scratch);
-}
-static void eval_conv_s16_b32(const tml_rec *r) {
-  const conv_rec *c = (const conv_rec *)r;
-  tml_conv2d_s16_b32(&c->p, c->in, c->filter, c->bias, c->out, c->scratch);
-}
-static void eval_conv_s8_inplace(const tml_rec *r) {
-  const conv_rec *c = (const conv_rec *)r;
-  tml_conv2d_s8_inplace(&c->p, c->out, c->filter, c->bias, c->scratch);
-}
-static void eval_dw_s8_inplace(const tml_rec *r) {
-  const conv_rec *c = (const conv_rec *)r;
-  tml_depthwise_conv2d_s8_inplace(&c->p, c->out, c->filter, c->bias,
-                                  c->scratch);
-}
-static void eval_conv_f32(const tml_rec *r) {
-  const conv_rec *c = (const conv_rec *)r;
-  tml_conv2d_f32(&c->p, c->in, c->filter, c->bias, c->out, c->scratch);
-}
-static void eval_dw_s8(const tml_rec *r) {
-  const conv_rec *c = (const conv_rec *)r;
-  tml_depthwise_conv2d_s8(&c->p, c->in, c->filter, c->bias, c->out,
-                          c->scratch);
-}
-static void eval_dw_f32(const tml_rec *r) {
-  const conv_rec *c = (const conv_rec *)r;
-  tml_depthwise_conv2d_f32(&c->p, c->in, c->filter, c->bias, c->out,
-                           c->scratch);
-}
+#define DEF_EVAL(name, call)                     \
+  void name(const tml_rec *r) {                  \
+    const tml_conv_rec *c = (const tml_conv_rec *)r; \
+    call;                                        \
+  }
+DEF_EVAL(tml_eval_conv2d_s8,
+         tml_conv2d_s8(&c->p, c->in, c->filter, c->bias, c->out, c->scratch))
+DEF_EVAL(tml_eval_conv2d_s8_inplace,
+         tml_conv2d_s8_inplace(&c->p, c->out, c->filter, c->bias, c->scratch))
+DEF_EVAL(tml_eval_conv2d_s16,
+         tml_conv2d_s16(&c->p, c->in, c->filter, c->bias, c->out, c->scratch))
+DEF_EVAL(tml_eval_conv2d_s16_b32,
+         tml_conv2d_s16_b32(&c->p, c->in, c->filter, c->bias, c->out,
+                            c->scratch))
+DEF_EVAL(tml_eval_conv2d_f32,
+         tml_conv2d_f32(&c->p, c->in, c->filter, c->bias, c->out, c->scratch))
+DEF_EVAL(tml_eval_depthwise_conv2d_s8,
+         tml_depthwise_conv2d_s8(&c->p, c->in, c->filter, c->bias, c->out,
+                                 c->scratch))
+DEF_EVAL(tml_eval_depthwise_conv2d_s8_inplace,
+         tml_depthwise_conv2d_s8_inplace(&c->p, c->out, c->filter, c->bias,
+                                         c->scratch))
+DEF_EVAL(tml_eval_depthwise_conv2d_f32,
+         tml_depthwise_conv2d_f32(&c->p, c->in, c->filter, c->bias, c->out,
+                                  c->scratch))
 
 /* TFLite's ComputeOutSize and ComputePaddingWithOffset (top/left part). */
 static int32_t out_size(int32_t padding, int32_t in, int32_t filter,
@@ -105,9 +88,10 @@ tml_status tml_prep_window(tml_prep *p, int32_t padding, int32_t stride_h,
 
 static tml_status prepare(tml_prep *p, int depthwise) {
   tml_tensor_view in, w, b, out;
-  conv_rec r, *rec;
+  tml_conv_rec r, *rec;
   tml_activation act;
-  int32_t padding, n_ch, has_bias, *mult = NULL, *shift = NULL;
+  int32_t padding, n_ch, has_bias, *mult = NULL;
+  int8_t *shift = NULL;
   tml_eval_fn eval;
   tml_status s;
 
@@ -181,7 +165,7 @@ static tml_status prepare(tml_prep *p, int depthwise) {
     s = depthwise ? tml_depthwise_conv2d_f32_init(&r.p, act)
                   : tml_conv2d_f32_init(&r.p, act);
     if (s != TML_OK) return tml_prep_fail(p, s, -1, "invalid parameters");
-    rec = tml_prep_record(p, sizeof r, depthwise ? eval_dw_f32 : eval_conv_f32);
+    rec = tml_prep_record(p, sizeof r, depthwise ? tml_eval_depthwise_conv2d_f32 : tml_eval_conv2d_f32);
     p->scratch_bytes = (uint32_t)(depthwise ? tml_depthwise_conv2d_f32_scratch_size(&r.p)
                                             : tml_conv2d_f32_scratch_size(&r.p));
   } else if (in.type == TML_INT8 || (in.type == TML_INT16 && !depthwise)) {
@@ -232,16 +216,15 @@ static tml_status prepare(tml_prep *p, int depthwise) {
     }
     if (p->inplace && p->record &&
         tml_prep_data(p, &in) == tml_prep_data(p, &out))
-      eval = depthwise ? eval_dw_s8_inplace : eval_conv_s8_inplace;
+      eval = depthwise ? tml_eval_depthwise_conv2d_s8_inplace : tml_eval_conv2d_s8_inplace;
     else
-      eval = depthwise ? eval_dw_s8
-             : s16     ? (has_bias && !b64 ? eval_conv_s16_b32 : eval_conv_s16)
-                       : eval_conv_s8;
-    rec = tml_prep_record(p, sizeof r + 2 * sizeof(int32_t) * (size_t)n_ch,
-                          eval);
+      eval = depthwise ? tml_eval_depthwise_conv2d_s8
+             : s16     ? (has_bias && !b64 ? tml_eval_conv2d_s16_b32 : tml_eval_conv2d_s16)
+                       : tml_eval_conv2d_s8;
+    rec = tml_prep_record(p, sizeof r + 5 * (size_t)n_ch, eval);
     if (rec) {
       mult = (int32_t *)(void *)(rec + 1);
-      shift = mult + n_ch;
+      shift = (int8_t *)(mult + n_ch);
       (depthwise ? tml_depthwise_conv2d_q_init : tml_conv2d_q_init)(
           &r.p, mult, shift, in_s, in_zp, w_scales, (int32_t)w.n_scale, out_s,
           out_zp, s16 ? -32768 : -128, s16 ? 32767 : 127, act);

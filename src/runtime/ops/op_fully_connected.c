@@ -4,40 +4,27 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { FC_OPTIONS = 8 };
 enum { FC_ACT = 0, FC_WEIGHTS_FORMAT = 1, FC_KEEP_DIMS = 2, FC_ASYMMETRIC = 3 };
 
-typedef struct fc_rec {
-  tml_rec hdr;
-  tml_fc_params p;
-  const void *in, *w, *bias;
-  void *out;
-} fc_rec;
-
-static void eval_s8(const tml_rec *r) {
-  const fc_rec *f = (const fc_rec *)r;
-  tml_fully_connected_s8(&f->p, f->in, f->w, f->bias, f->out);
-}
-static void eval_s16(const tml_rec *r) {
-  const fc_rec *f = (const fc_rec *)r;
-  tml_fully_connected_s16(&f->p, f->in, f->w, f->bias, f->out);
-}
-static void eval_s16_b32(const tml_rec *r) {
-  const fc_rec *f = (const fc_rec *)r;
-  tml_fully_connected_s16_b32(&f->p, f->in, f->w, f->bias, f->out);
-}
-static void eval_f32(const tml_rec *r) {
-  const fc_rec *f = (const fc_rec *)r;
-  tml_fully_connected_f32(&f->p, f->in, f->w, f->bias, f->out);
-}
+#define DEF_EVAL(name, kernel)                   \
+  void name(const tml_rec *r) {                  \
+    const tml_fc_rec *f = (const tml_fc_rec *)r; \
+    kernel(&f->p, f->in, f->w, f->bias, f->out); \
+  }
+DEF_EVAL(tml_eval_fully_connected_s8, tml_fully_connected_s8)
+DEF_EVAL(tml_eval_fully_connected_s16, tml_fully_connected_s16)
+DEF_EVAL(tml_eval_fully_connected_s16_b32, tml_fully_connected_s16_b32)
+DEF_EVAL(tml_eval_fully_connected_f32, tml_fully_connected_f32)
 
 tml_status tml_prepare_fully_connected(tml_prep *p) {
   tml_tensor_view in, w, b, out;
-  fc_rec r, *rec;
+  tml_fc_rec r, *rec;
   tml_activation act;
-  int32_t has_bias, n_mult = 1, *mult = NULL, *shift = NULL;
+  int32_t has_bias, n_mult = 1, *mult = NULL;
+  int8_t *shift = NULL;
   tml_eval_fn eval;
   tml_status s;
 
@@ -88,7 +75,7 @@ tml_status tml_prepare_fully_connected(tml_prep *p) {
       return s;
     if ((s = tml_fully_connected_f32_init(&r.p, act)) != TML_OK)
       return tml_prep_fail(p, s, -1, "invalid parameters");
-    rec = tml_prep_record(p, sizeof r, eval_f32);
+    rec = tml_prep_record(p, sizeof r, tml_eval_fully_connected_f32);
   } else if (in.type == TML_INT8 || in.type == TML_INT16) {
     const int s16 = in.type == TML_INT16;
     const float *w_scales;
@@ -114,12 +101,11 @@ tml_status tml_prepare_fully_connected(tml_prep *p) {
                              (unsigned)w.n_scale, (int)r.p.out_depth);
       n_mult = r.p.out_depth;
     }
-    eval = s16 ? (has_bias && !b64 ? eval_s16_b32 : eval_s16) : eval_s8;
-    rec = tml_prep_record(p, sizeof r + 2 * sizeof(int32_t) * (size_t)n_mult,
-                          eval);
+    eval = s16 ? (has_bias && !b64 ? tml_eval_fully_connected_s16_b32 : tml_eval_fully_connected_s16) : tml_eval_fully_connected_s8;
+    rec = tml_prep_record(p, sizeof r + 5 * (size_t)n_mult, eval);
     if (rec) {
       mult = (int32_t *)(void *)(rec + 1);
-      shift = mult + n_mult;
+      shift = (int8_t *)(mult + n_mult);
     }
     (void)w_s;
     s = tml_fully_connected_q_init(

@@ -3,36 +3,29 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { POOL_OPTIONS = 5 };
 enum { PL_PADDING = 0, PL_STRIDE_W = 1, PL_STRIDE_H = 2, PL_FILTER_W = 3,
        PL_FILTER_H = 4, PL_ACT = 5 };
 
-typedef struct pool_rec {
-  tml_rec hdr;
-  tml_pool_params p;
-  const void *in;
-  void *out;
-} pool_rec;
-
-#define POOL_EVAL(name, kernel, T)                         \
-  static void name(const tml_rec *r) {                     \
-    const pool_rec *q = (const pool_rec *)r;               \
-    kernel(&q->p, (const T *)q->in, (T *)q->out);          \
+#define POOL_EVAL(name, kernel, T)                        \
+  void name(const tml_rec *r) {                           \
+    const tml_pool_rec *q = (const tml_pool_rec *)r;      \
+    kernel(&q->p, (const T *)q->in, (T *)q->out);         \
   }
-POOL_EVAL(eval_avg_s8, tml_avgpool_s8, int8_t)
-POOL_EVAL(eval_avg_s16, tml_avgpool_s16, int16_t)
-POOL_EVAL(eval_avg_f32, tml_avgpool_f32, float)
-POOL_EVAL(eval_max_s8, tml_maxpool_s8, int8_t)
-POOL_EVAL(eval_max_s16, tml_maxpool_s16, int16_t)
-POOL_EVAL(eval_max_f32, tml_maxpool_f32, float)
+POOL_EVAL(tml_eval_avgpool_s8, tml_avgpool_s8, int8_t)
+POOL_EVAL(tml_eval_avgpool_s16, tml_avgpool_s16, int16_t)
+POOL_EVAL(tml_eval_avgpool_f32, tml_avgpool_f32, float)
+POOL_EVAL(tml_eval_maxpool_s8, tml_maxpool_s8, int8_t)
+POOL_EVAL(tml_eval_maxpool_s16, tml_maxpool_s16, int16_t)
+POOL_EVAL(tml_eval_maxpool_f32, tml_maxpool_f32, float)
 
 tml_status tml_prepare_pool(tml_prep *p) {
   const int avg = p->op.builtin == TML_OP_AVERAGE_POOL_2D;
   tml_tensor_view in, out;
   tml_activation act;
-  pool_rec r, *rec;
+  tml_pool_rec r, *rec;
   tml_eval_fn eval;
   tml_status s;
 
@@ -63,7 +56,7 @@ tml_status tml_prepare_pool(tml_prep *p) {
 
   if (in.type == TML_FLOAT32) {
     tml_activation_range_f32(act, &r.p.fact_min, &r.p.fact_max);
-    eval = avg ? eval_avg_f32 : eval_max_f32;
+    eval = avg ? tml_eval_avgpool_f32 : tml_eval_maxpool_f32;
   } else if (in.type == TML_INT8 || in.type == TML_INT16) {
     float in_s, out_s;
     int32_t in_zp, out_zp;
@@ -79,8 +72,8 @@ tml_status tml_prepare_pool(tml_prep *p) {
     s = tml_activation_range_q(act, out_s, out_zp, s16 ? -32768 : -128,
                                s16 ? 32767 : 127, &r.p.act_min, &r.p.act_max);
     if (s != TML_OK) return tml_prep_fail(p, s, -1, "bad activation range");
-    eval = avg ? (s16 ? eval_avg_s16 : eval_avg_s8)
-               : (s16 ? eval_max_s16 : eval_max_s8);
+    eval = avg ? (s16 ? tml_eval_avgpool_s16 : tml_eval_avgpool_s8)
+               : (s16 ? tml_eval_maxpool_s16 : tml_eval_maxpool_s8);
   } else {
     return tml_prep_fail(p, TML_ERR_TYPE, in.index,
                          "input type %s is not supported",

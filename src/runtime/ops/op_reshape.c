@@ -6,23 +6,16 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
-typedef struct reshape_rec {
-  tml_rec hdr;
-  const void *in;
-  void *out;
-  uint32_t bytes;
-} reshape_rec;
-
-static void eval_reshape(const tml_rec *r) {
-  const reshape_rec *q = (const reshape_rec *)r;
+void tml_eval_reshape(const tml_rec *r) {
+  const tml_reshape_rec *q = (const tml_reshape_rec *)r;
   if (q->in != q->out) memmove(q->out, q->in, q->bytes);
 }
 
 tml_status tml_prepare_reshape(tml_prep *p) {
   tml_tensor_view in, out;
-  reshape_rec *rec;
+  tml_reshape_rec *rec;
   tml_status s;
   if ((s = tml_prep_arity(p, 1, 2, 1)) != TML_OK ||
       (s = tml_prep_input(p, 0, &in)) != TML_OK ||
@@ -34,7 +27,7 @@ tml_status tml_prepare_reshape(tml_prep *p) {
                          "output of %u bytes from input of %u bytes",
                          (unsigned)out.bytes, (unsigned)in.bytes);
   p->alias = 1;
-  rec = tml_prep_record(p, sizeof *rec, eval_reshape);
+  rec = tml_prep_record(p, sizeof *rec, tml_eval_reshape);
   if (rec) {
     rec->in = tml_prep_data(p, &in);
     rec->out = tml_prep_data(p, &out);

@@ -3,39 +3,25 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { SOFTMAX_OPTIONS = 9 };
 enum { SM_BETA = 0 };
 #define LUT_ENTRIES 513
 
-typedef struct softmax_rec {
-  tml_rec hdr;
-  tml_softmax_params p;
-  const void *in;
-  void *out;
-} softmax_rec;
-
-static void eval_s8(const tml_rec *r) {
-  const softmax_rec *q = (const softmax_rec *)r;
-  tml_softmax_s8(&q->p, q->in, q->out);
-}
-static void eval_s8_s16(const tml_rec *r) {
-  const softmax_rec *q = (const softmax_rec *)r;
-  tml_softmax_s8_s16(&q->p, q->in, q->out);
-}
-static void eval_s16(const tml_rec *r) {
-  const softmax_rec *q = (const softmax_rec *)r;
-  tml_softmax_s16(&q->p, q->in, q->out);
-}
-static void eval_f32(const tml_rec *r) {
-  const softmax_rec *q = (const softmax_rec *)r;
-  tml_softmax_f32(&q->p, q->in, q->out);
-}
+#define SOFTMAX_EVAL(name, kernel)                              \
+  void name(const tml_rec *r) {                                 \
+    const tml_softmax_rec *q = (const tml_softmax_rec *)r;      \
+    kernel(&q->p, q->in, q->out);                               \
+  }
+SOFTMAX_EVAL(tml_eval_softmax_s8, tml_softmax_s8)
+SOFTMAX_EVAL(tml_eval_softmax_s8_s16, tml_softmax_s8_s16)
+SOFTMAX_EVAL(tml_eval_softmax_s16, tml_softmax_s16)
+SOFTMAX_EVAL(tml_eval_softmax_f32, tml_softmax_f32)
 
 tml_status tml_prepare_softmax(tml_prep *p) {
   tml_tensor_view in, out;
-  softmax_rec r, *rec;
+  tml_softmax_rec r, *rec;
   int32_t depth, rows;
   float beta, in_s = 0, out_s = 0;
   int32_t in_zp = 0, out_zp = 0;
@@ -59,7 +45,7 @@ tml_status tml_prepare_softmax(tml_prep *p) {
   if (in.type == TML_FLOAT32) {
     if ((s = tml_prep_type(p, &out, TML_FLOAT32)) != TML_OK) return s;
     s = tml_softmax_f32_init(&r.p, rows, depth, beta);
-    eval = eval_f32;
+    eval = tml_eval_softmax_f32;
   } else if (in.type == TML_INT8 || in.type == TML_INT16) {
     if ((s = tml_prep_quant(p, &in, &in_s, &in_zp)) != TML_OK ||
         (s = tml_prep_quant(p, &out, &out_s, &out_zp)) != TML_OK)
@@ -69,13 +55,13 @@ tml_status tml_prepare_softmax(tml_prep *p) {
         return tml_prep_type(p, &out, TML_INT8);
       s = tml_softmax_s8_init(&r.p, rows, depth, beta, in_s, out.type, out_s,
                               out_zp);
-      eval = out.type == TML_INT8 ? eval_s8 : eval_s8_s16;
+      eval = out.type == TML_INT8 ? tml_eval_softmax_s8 : tml_eval_softmax_s8_s16;
     } else {
       if ((s = tml_prep_type(p, &out, TML_INT16)) != TML_OK) return s;
       extra = 2 * LUT_ENTRIES * sizeof(int16_t);
       s = tml_softmax_s16_init(&r.p, rows, depth, beta, in_s, in_zp, out_s,
                                out_zp, NULL);
-      eval = eval_s16;
+      eval = tml_eval_softmax_s16;
     }
   } else {
     return tml_prep_fail(p, TML_ERR_TYPE, in.index,
