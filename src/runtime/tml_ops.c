@@ -7,14 +7,20 @@
 static const tml_op_impl ops[] = {
   { TML_OP_ADD, 5, tml_prepare_add_sub },
   { TML_OP_AVERAGE_POOL_2D, 3, tml_prepare_pool },
+  { TML_OP_CONCATENATION, 3, tml_prepare_concat },
   { TML_OP_CONV_2D, 8, tml_prepare_conv2d },
   { TML_OP_DEPTHWISE_CONV_2D, 7, tml_prepare_depthwise_conv2d },
   { TML_OP_FULLY_CONNECTED, 12, tml_prepare_fully_connected },
   { TML_OP_MAX_POOL_2D, 3, tml_prepare_pool },
   { TML_OP_RESHAPE, 1, tml_prepare_reshape },
   { TML_OP_SOFTMAX, 3, tml_prepare_softmax },
+  { TML_OP_PAD, 4, tml_prepare_pad },
+  { TML_OP_TRANSPOSE, 5, tml_prepare_transpose },
+  { TML_OP_MEAN, 3, tml_prepare_mean },
   { TML_OP_SQUEEZE, 1, tml_prepare_reshape },
   { TML_OP_SUB, 5, tml_prepare_add_sub },
+  { TML_OP_STRIDED_SLICE, 3, tml_prepare_strided_slice },
+  { TML_OP_PADV2, 4, tml_prepare_pad },
   { TML_OP_EXPAND_DIMS, 1, tml_prepare_reshape }
 };
 

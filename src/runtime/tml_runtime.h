@@ -146,6 +146,11 @@ tml_status tml_prepare_pool(tml_prep *p);
 tml_status tml_prepare_reshape(tml_prep *p);
 tml_status tml_prepare_softmax(tml_prep *p);
 tml_status tml_prepare_add_sub(tml_prep *p);
+tml_status tml_prepare_concat(tml_prep *p);
+tml_status tml_prepare_pad(tml_prep *p);
+tml_status tml_prepare_transpose(tml_prep *p);
+tml_status tml_prepare_strided_slice(tml_prep *p);
+tml_status tml_prepare_mean(tml_prep *p);
 
 /* ------------------------------------------------------ planning */
 
