@@ -135,6 +135,7 @@ tml_status tml_prepare_reshape(tml_prep *p);
 tml_status tml_prepare_softmax(tml_prep *p);
 tml_status tml_prepare_add_sub(tml_prep *p);
 tml_status tml_prepare_svdf(tml_prep *p);
+tml_status tml_prepare_lstm(tml_prep *p);
 
 /* ------------------------------------------------------ planning */
 

@@ -1,5 +1,5 @@
 /*
-** SVDF through the runtime: single-op models
+** SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM through the runtime: single-op models
 ** written with the .tflite writer (variable state tensors, optional inputs
 ** omitted), loaded, planned and run over several invokes. Outputs and the
 ** state tensors in the arena are checked against hand-derived bytes, an
@@ -602,6 +602,460 @@ static void test_svdf_rejections(void) {
   }
 }
 
+/* ------------------------------------------------------------ LSTM model */
+
+#define MAX_U 4
+#define MAX_I 4
+
+typedef struct lstm_spec {
+  int type; /* input */
+  int w_type, b_type, h_type, c_type, out_type;
+  int b, t, i, u, time_major;
+  const void *wi[4], *wr[4], *bias[4];
+  float in_s, w_s, h_s, c_s;
+  int in_zp, h_zp;
+  int act;
+  float cell_clip;
+  int diagonal;
+  int options; /* 1: its options, 0: none, else that union tag */
+  int omit[TML_LSTM_N_INPUTS];  /* write -1 for a required input */
+  int extra[TML_LSTM_N_INPUTS]; /* write an optional (unsupported) one */
+  int h_var, c_var;
+  int n_inputs, version, n_inter;
+} lstm_spec;
+
+static void lstm_defaults(lstm_spec *s, int type, int b, int t, int i, int u) {
+  const int q = type == TML_INT8;
+  memset(s, 0, sizeof *s);
+  s->type = s->w_type = s->h_type = s->out_type = type;
+  s->b_type = q ? TML_INT32 : type;
+  s->c_type = q ? TML_INT16 : type;
+  s->b = b;
+  s->t = t;
+  s->i = i;
+  s->u = u;
+  s->in_s = s->w_s = s->h_s = 1.0f / 64;
+  s->c_s = 1.0f / 2048;
+  s->h_zp = 3;
+  s->act = 4;
+  s->options = 1;
+  s->h_var = s->c_var = 1;
+  s->n_inputs = TML_LSTM_N_INPUTS;
+  s->version = 1;
+}
+
+static tflw_model *lstm_model(const lstm_spec *s) {
+  tflw_model *w = tflw_new();
+  const int q = s->type == TML_INT8;
+  const int d0 = s->time_major ? s->t : s->b, d1 = s->time_major ? s->b : s->t;
+  const int32_t d_in[3] = {d0, d1, s->i}, d_out[3] = {d0, d1, s->u};
+  const int32_t d_wi[2] = {s->u, s->i}, d_wr[2] = {s->u, s->u};
+  const int32_t d_u[1] = {s->u}, d_state[2] = {s->b, s->u};
+  int32_t ins[TML_LSTM_N_INPUTS], out, inter[5];
+  int k, o = TFLW_NO_OPTIONS;
+  for (k = 0; k < TML_LSTM_N_INPUTS; k++) {
+    const int g = (k - 1) % 4;
+    ins[k] = -1;
+    if (s->omit[k]) continue;
+    if (k == 0)
+      ins[k] = tensor(w, "input", s->type, 3, d_in, 0, q ? s->in_s : 0,
+                      s->in_zp, 0);
+    else if (k < TML_LSTM_REC_WEIGHTS)
+      ins[k] = tensor(w, "w_in", s->w_type, 2, d_wi,
+                      add_const(w, s->w_type, s->u * s->i, s->wi[g]),
+                      q ? s->w_s : 0, 0, 0);
+    else if (k < TML_LSTM_PEEPHOLE)
+      ins[k] = tensor(w, "w_rec", s->w_type, 2, d_wr,
+                      add_const(w, s->w_type, s->u * s->u, s->wr[g]),
+                      q ? s->w_s : 0, 0, 0);
+    else if (k >= TML_LSTM_BIAS && k < TML_LSTM_PROJECTION)
+      ins[k] = tensor(w, "bias", s->b_type, 1, d_u,
+                      add_const(w, s->b_type, s->u, s->bias[k - 12]),
+                      q ? s->in_s * s->w_s : 0, 0, 0);
+    else if (k == TML_LSTM_OUTPUT_STATE)
+      ins[k] = tensor(w, "h", s->h_type, 2, d_state, 0, q ? s->h_s : 0,
+                      s->h_zp, s->h_var);
+    else if (k == TML_LSTM_CELL_STATE)
+      ins[k] = tensor(w, "c", s->c_type, 2, d_state, 0, q ? s->c_s : 0, 0,
+                      s->c_var);
+    else if (s->extra[k])
+      ins[k] = tensor(w, "optional", s->w_type, 1, d_u,
+                      add_const(w, s->w_type, s->u, NULL), q ? s->w_s : 0, 0,
+                      0);
+  }
+  out = tensor(w, "out", s->out_type, 3, d_out, 0, q ? s->h_s : 0, s->h_zp, 0);
+  for (k = 0; k < s->n_inter; k++)
+    inter[k] = tensor(w, "intermediate", TML_INT16, 0, NULL, 0,
+                      1.0f / 4096, 0, 0);
+  if (s->options) {
+    o = tflw_opt_begin(w, s->options == 1
+                              ? TFLW_OPT_UNIDIRECTIONAL_SEQUENCE_LSTM
+                              : s->options);
+    tflw_opt_u8(w, o, 0, s->act);
+    tflw_opt_f32(w, o, 1, s->cell_clip);
+    tflw_opt_f32(w, o, 2, 0.0f);
+    tflw_opt_u8(w, o, 3, s->time_major);
+    if (s->diagonal) tflw_opt_u8(w, o, 5, 1);
+  }
+  tflw_op(w, TML_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, s->version, ins,
+          s->n_inputs, &out, 1, o, s->n_inter ? inter : NULL, s->n_inter);
+  tflw_io(w, ins, 1, &out, 1);
+  return w;
+}
+
+/* The description tml_lstm_init takes, from the spec (the reference path). */
+static void lstm_describe(const lstm_spec *s, tml_lstm_tensor *in,
+                          tml_lstm_tensor *out) {
+  const int q = s->type == TML_INT8;
+  const int d0 = s->time_major ? s->t : s->b, d1 = s->time_major ? s->b : s->t;
+  int k;
+  memset(in, 0, sizeof(tml_lstm_tensor) * TML_LSTM_N_INPUTS);
+  memset(out, 0, sizeof *out);
+#define SET(t, ty, r, a, b_, c, sc, z, v)                                    \
+  do {                                                                     \
+    (t)->present = 1;                                                      \
+    (t)->type = (ty);                                                      \
+    (t)->rank = (r);                                                       \
+    (t)->dims[0] = (a);                                                    \
+    (t)->dims[1] = (b_);                                                   \
+    (t)->dims[2] = (c);                                                    \
+    (t)->n_scales = q ? 1 : 0;                                             \
+    (t)->scale = q ? (sc) : 0;                                             \
+    (t)->zero_point = q ? (z) : 0;                                         \
+    (t)->is_variable = (v);                                                \
+  } while (0)
+  SET(&in[0], s->type, 3, d0, d1, s->i, s->in_s, s->in_zp, 0);
+  for (k = 0; k < 4; k++) {
+    SET(&in[1 + k], s->w_type, 2, s->u, s->i, 0, s->w_s, 0, 0);
+    SET(&in[5 + k], s->w_type, 2, s->u, s->u, 0, s->w_s, 0, 0);
+    SET(&in[12 + k], s->b_type, 1, s->u, 0, 0, s->in_s * s->w_s, 0, 0);
+  }
+  SET(&in[18], s->h_type, 2, s->b, s->u, 0, s->h_s, s->h_zp, 1);
+  SET(&in[19], s->c_type, 2, s->b, s->u, 0, s->c_s, 0, 1);
+  SET(out, s->out_type, 3, d0, d1, s->u, s->h_s, s->h_zp, 0);
+#undef SET
+}
+
+/* ------------------------------------------------------------ LSTM tests */
+
+/* The kernel test's hand-derived case (one unit, one input; scales 1/64,
+** hidden zero point 3, cell 2^-11): x = 64, 32, -64 gives h = 5, 5, 2 and
+** a final cell of -80. Run as one invoke of 3 steps, and as 3 invokes of one
+** step (the states carry over); tml_reset restores h = 3 (its zero point)
+** and c = 0. Intermediates (as the converter writes them) are ignored. */
+static void test_lstm_s8_hand(void) {
+  static const int8_t wi[4] = {8, 16, 8, 0}, wr[4] = {0, 64, -32, 16};
+  static const int32_t bias[4] = {0, 0, 0, -512};
+  static const int8_t x[3] = {64, 32, -64}, want[3] = {5, 5, 2};
+  lstm_spec sp;
+  session s;
+  int8_t out[3];
+  int g, t, steps;
+  for (steps = 3; steps >= 1; steps -= 2) {
+    lstm_defaults(&sp, TML_INT8, 1, steps, 1, 1);
+    for (g = 0; g < 4; g++) {
+      sp.wi[g] = &wi[g];
+      sp.wr[g] = &wr[g];
+      sp.bias[g] = &bias[g];
+    }
+    sp.n_inter = steps == 3 ? 5 : 0;
+    if (open_model(&s, lstm_model(&sp)) != TML_OK) {
+      fprintf(stderr, "lstm hand: %s\n", s.err.message);
+      CHECK(0);
+      close_model(&s);
+      return;
+    }
+    CHECK_EQ(s.it.n_vars, 2);
+    CHECK_EQ(s.it.vars[0].value, 3); /* int8 output state: zero point */
+    CHECK_EQ(s.it.vars[1].value, 0); /* int16 cell state */
+    CHECK_EQ(*(int8_t *)var(&s, 0), 3);
+    CHECK_EQ(*(int16_t *)var(&s, 1), 0);
+    if (steps == 3) {
+      run(&s, x, 3, out, 3);
+      CHECK_ARRAY_EQ(out, want, 3);
+    } else {
+      for (t = 0; t < 3; t++) {
+        run(&s, &x[t], 1, &out[t], 1);
+        CHECK_EQ(out[t], want[t]);
+      }
+    }
+    CHECK_EQ(*(int8_t *)var(&s, 0), 2);
+    CHECK_EQ(*(int16_t *)var(&s, 1), -80);
+    CHECK_EQ(tml_reset(&s.it), TML_OK);
+    CHECK_EQ(*(int8_t *)var(&s, 0), 3);
+    CHECK_EQ(*(int16_t *)var(&s, 1), 0);
+    run(&s, x, (size_t)steps, out, (size_t)steps);
+    CHECK_ARRAY_EQ(out, want, steps);
+    close_model(&s);
+  }
+}
+
+/* int8, B=2, T=3, time major or not, nonzero zero points, a negative hidden
+** zero point (tml_reset's byte must be -4), cell clip: the runtime gives the
+** bytes of the kernel called directly on the test's own description, over
+** two invokes, for the output and both states. */
+static void test_lstm_s8_batches(int time_major) {
+  enum { B = 2, T = 3, I = 3, U = 2 };
+  lstm_spec sp;
+  session s;
+  tml_lstm_tensor d[TML_LSTM_N_INPUTS], d_out;
+  tml_lstm_params p;
+  tml_lstm_data_s8 dd;
+  int8_t wi[4][U * I], wr[4][U * U], x[T * B * I], out[T * B * U];
+  int8_t ref_out[T * B * U], ref_h[B * U];
+  int16_t ref_c[B * U];
+  int32_t bias[4][U];
+  int g, k, call;
+  lstm_defaults(&sp, TML_INT8, B, T, I, U);
+  sp.time_major = time_major;
+  sp.in_s = 1.0f / 32;
+  sp.in_zp = 5;
+  sp.w_s = 1.0f / 100;
+  sp.h_s = 1.0f / 64;
+  sp.h_zp = -4;
+  sp.c_s = 1.0f / 4096;
+  sp.cell_clip = 1.5f;
+  for (g = 0; g < 4; g++) {
+    for (k = 0; k < U * I; k++) wi[g][k] = (int8_t)(rnd() * 127);
+    for (k = 0; k < U * U; k++) wr[g][k] = (int8_t)(rnd() * 127);
+    for (k = 0; k < U; k++) bias[g][k] = (int32_t)(rnd() * 2000);
+    sp.wi[g] = wi[g];
+    sp.wr[g] = wr[g];
+    sp.bias[g] = bias[g];
+    dd.w_in[g] = wi[g];
+    dd.w_rec[g] = wr[g];
+    dd.bias[g] = bias[g];
+  }
+  lstm_describe(&sp, d, &d_out);
+  CHECK_EQ(tml_lstm_init(&p, d, &d_out, 4, 1.5f, time_major), TML_OK);
+  for (k = 0; k < B * U; k++) {
+    ref_h[k] = -4;
+    ref_c[k] = 0;
+  }
+  dd.input = x;
+  dd.output = ref_out;
+  dd.hidden = ref_h;
+  dd.cell = ref_c;
+  if (open_model(&s, lstm_model(&sp)) != TML_OK) {
+    fprintf(stderr, "lstm batches: %s\n", s.err.message);
+    CHECK(0);
+    close_model(&s);
+    return;
+  }
+  CHECK_EQ(s.it.vars[0].value, -4);
+  CHECK_EQ(((int8_t *)var(&s, 0))[B * U - 1], -4);
+  for (call = 0; call < 2; call++) {
+    for (k = 0; k < T * B * I; k++) x[k] = (int8_t)(rnd() * 127);
+    run(&s, x, sizeof x, out, sizeof out);
+    tml_lstm_s8(&p, &dd);
+    CHECK_ARRAY_EQ(out, ref_out, T * B * U);
+    CHECK_ARRAY_EQ((int8_t *)var(&s, 0), ref_h, B * U);
+    CHECK_ARRAY_EQ((int16_t *)var(&s, 1), ref_c, B * U);
+  }
+  /* The clip of 1.5 is 6144 cell LSBs. */
+  for (k = 0; k < B * U; k++) CHECK(ref_c[k] >= -6144 && ref_c[k] <= 6144);
+  CHECK_EQ(tml_reset(&s.it), TML_OK);
+  CHECK_EQ(((int8_t *)var(&s, 0))[0], -4);
+  close_model(&s);
+}
+
+static double sigm(double x) { return 1 / (1 + exp(-x)); }
+
+/* Float: against a double reference written from the definition, over two
+** invokes (the states carry over), time major or not, with cell clip. */
+static void test_lstm_f32(int time_major, float clip) {
+  enum { B = 2, T = 3, I = 3, U = 3 };
+  lstm_spec sp;
+  session s;
+  float wi[4][U * I], wr[4][U * U], bias[4][U], x[T * B * I], out[T * B * U];
+  double h[B][U], c[B][U];
+  int g, j, k, t, b, call;
+  lstm_defaults(&sp, TML_FLOAT32, B, T, I, U);
+  sp.time_major = time_major;
+  sp.cell_clip = clip;
+  for (g = 0; g < 4; g++) {
+    for (k = 0; k < U * I; k++) wi[g][k] = (float)rnd();
+    for (k = 0; k < U * U; k++) wr[g][k] = (float)rnd();
+    for (k = 0; k < U; k++) bias[g][k] = (float)(rnd() * 0.5);
+    sp.wi[g] = wi[g];
+    sp.wr[g] = wr[g];
+    sp.bias[g] = bias[g];
+  }
+  if (open_model(&s, lstm_model(&sp)) != TML_OK) {
+    fprintf(stderr, "lstm f32: %s\n", s.err.message);
+    CHECK(0);
+    close_model(&s);
+    return;
+  }
+  memset(h, 0, sizeof h);
+  memset(c, 0, sizeof c);
+  for (call = 0; call < 2; call++) {
+    for (k = 0; k < T * B * I; k++) x[k] = (float)(rnd() * 2);
+    run(&s, x, sizeof x, out, sizeof out);
+    for (t = 0; t < T; t++)
+      for (b = 0; b < B; b++) {
+        const int row = time_major ? t * B + b : b * T + t;
+        double nh[U];
+        for (j = 0; j < U; j++) {
+          double pre[4];
+          for (g = 0; g < 4; g++) {
+            pre[g] = bias[g][j];
+            for (k = 0; k < I; k++) pre[g] += wi[g][j * I + k] * (double)x[row * I + k];
+            for (k = 0; k < U; k++) pre[g] += wr[g][j * U + k] * h[b][k];
+          }
+          c[b][j] = sigm(pre[1]) * c[b][j] + sigm(pre[0]) * tanh(pre[2]);
+          if (clip > 0 && c[b][j] > clip) c[b][j] = clip;
+          if (clip > 0 && c[b][j] < -clip) c[b][j] = -clip;
+          nh[j] = sigm(pre[3]) * tanh(c[b][j]);
+        }
+        for (j = 0; j < U; j++) h[b][j] = nh[j];
+        CHECK_ARRAY_NEAR(out + row * U, h[b], U, 2e-6);
+      }
+    for (b = 0; b < B; b++) {
+      CHECK_ARRAY_NEAR((float *)var(&s, 0) + b * U, h[b], U, 2e-6);
+      CHECK_ARRAY_NEAR((float *)var(&s, 1) + b * U, c[b], U, 5e-6);
+    }
+  }
+  CHECK_EQ(tml_reset(&s.it), TML_OK);
+  CHECK_EQ(((float *)var(&s, 1))[0], 0.0f);
+  close_model(&s);
+}
+
+static void test_lstm_rejections(void) {
+  lstm_spec sp;
+  int k;
+  /* The LSTM variants TFLM does not run: CIFG, peephole, projection,
+  ** layer norm, diagonal recurrent weights (version 4). */
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.omit[1] = 1;
+  expect_error(lstm_model(&sp), TML_ERR_UNSUPPORTED_OP, "lstm cifg");
+  for (k = 9; k < 24; k++) {
+    if ((k >= 12 && k < 16) || k == 18 || k == 19) continue;
+    lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+    sp.extra[k] = 1;
+    expect_error(lstm_model(&sp), TML_ERR_UNSUPPORTED_OP, "lstm variant");
+  }
+  lstm_defaults(&sp, TML_FLOAT32, 1, 2, 2, 2);
+  sp.diagonal = 1;
+  sp.version = 4;
+  expect_error(lstm_model(&sp), TML_ERR_UNSUPPORTED_OP, "lstm diagonal");
+  /* Missing required inputs and states, states that are not variable. */
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.omit[3] = 1;
+  expect_error(lstm_model(&sp), TML_ERR_SCHEMA, "lstm missing weights");
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.omit[TML_LSTM_OUTPUT_STATE] = 1;
+  expect_error(lstm_model(&sp), TML_ERR_SCHEMA, "lstm missing state");
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.omit[TML_LSTM_CELL_STATE] = 1;
+  expect_error(lstm_model(&sp), TML_ERR_SCHEMA, "lstm missing cell");
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.c_var = 0;
+  expect_error(lstm_model(&sp), TML_ERR_SCHEMA, "lstm cell not variable");
+  lstm_defaults(&sp, TML_FLOAT32, 1, 2, 2, 2);
+  sp.h_var = 0;
+  expect_error(lstm_model(&sp), TML_ERR_SCHEMA, "lstm state not variable");
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.n_inputs = 20;
+  expect_error(lstm_model(&sp), TML_ERR_SCHEMA, "lstm 20 inputs");
+  /* Types: hybrid (versions 2, 3), int16 activations (16x8, version 5),
+  ** int8 cell state, float bias in an int8 LSTM. */
+  lstm_defaults(&sp, TML_FLOAT32, 1, 2, 2, 2);
+  sp.w_type = TML_INT8;
+  sp.version = 2;
+  expect_error(lstm_model(&sp), TML_ERR_TYPE, "lstm hybrid");
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.type = sp.h_type = sp.out_type = TML_INT16;
+  sp.version = 5;
+  expect_error(lstm_model(&sp), TML_ERR_TYPE, "lstm int16");
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.c_type = TML_INT8;
+  expect_error(lstm_model(&sp), TML_ERR_TYPE, "lstm int8 cell");
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.b_type = TML_FLOAT32;
+  expect_error(lstm_model(&sp), TML_ERR_TYPE, "lstm float bias");
+  /* Options: activation other than TANH, none at all, wrong tag, negative
+  ** cell clip. */
+  lstm_defaults(&sp, TML_FLOAT32, 1, 2, 2, 2);
+  sp.act = 1;
+  expect_error(lstm_model(&sp), TML_ERR_OPTIONS, "lstm relu");
+  lstm_defaults(&sp, TML_FLOAT32, 1, 2, 2, 2);
+  sp.act = 6;
+  expect_error(lstm_model(&sp), TML_ERR_OPTIONS, "lstm activation 6");
+  lstm_defaults(&sp, TML_FLOAT32, 1, 2, 2, 2);
+  sp.options = 0;
+  expect_error(lstm_model(&sp), TML_ERR_OPTIONS, "lstm no options");
+  lstm_defaults(&sp, TML_FLOAT32, 1, 2, 2, 2);
+  sp.options = TFLW_OPT_LSTM;
+  expect_error(lstm_model(&sp), TML_ERR_OPTIONS, "lstm options tag");
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.cell_clip = -1.0f;
+  expect_error(lstm_model(&sp), TML_ERR_OPTIONS, "lstm negative clip");
+  /* Quantization: cell scale not a power of two, asymmetric or per-channel
+  ** weights, missing quantization. */
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.c_s = 0.0003f;
+  expect_error(lstm_model(&sp), TML_ERR_QUANT, "lstm cell scale");
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.h_s = 0.0f;
+  expect_error(lstm_model(&sp), TML_ERR_QUANT, "lstm hidden unquantized");
+  {
+    const float sc = 1.0f / 64;
+    const int64_t zp = 1;
+    tflw_model *w;
+    lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+    w = lstm_model(&sp);
+    tflw_tensor_quant(w, 2, &sc, 1, &zp, 1, 0);
+    expect_error(w, TML_ERR_QUANT, "lstm weights zero point");
+  }
+  lstm_defaults(&sp, TML_INT8, 1, 2, 2, 2);
+  sp.version = 6;
+  expect_error(lstm_model(&sp), TML_ERR_OP_VERSION, "lstm version 6");
+}
+
+/* Shapes the spec cannot express: a model written by hand with one tensor
+** wrong at a time. */
+static void test_lstm_shapes(void) {
+  enum { B = 2, T = 2, I = 3, U = 2 };
+  int bad;
+  for (bad = 0; bad < 4; bad++) {
+    tflw_model *w = tflw_new();
+    const int32_t d_in[3] = {B, T, I}, d_wi[2] = {U, I}, d_wr[2] = {U, U};
+    const int32_t d_wr_bad[2] = {U, I}, d_u[1] = {U}, d_h[2] = {B, U};
+    const int32_t d_c_bad[2] = {B, U + 1}, d_out[3] = {B, T, U};
+    const int32_t d_out_bad[3] = {B, T, U + 1}, d_u_bad[1] = {U + 1};
+    int32_t ins[24], out;
+    int k, o;
+    for (k = 0; k < 24; k++) ins[k] = -1;
+    ins[0] = tensor(w, "input", TML_FLOAT32, 3, d_in, 0, 0, 0, 0);
+    for (k = 1; k < 5; k++)
+      ins[k] = tensor(w, "wi", TML_FLOAT32, 2, d_wi,
+                      add_const(w, TML_FLOAT32, U * I, NULL), 0, 0, 0);
+    for (k = 5; k < 9; k++)
+      ins[k] = tensor(w, "wr", TML_FLOAT32, 2,
+                      bad == 0 && k == 7 ? d_wr_bad : d_wr,
+                      add_const(w, TML_FLOAT32, U * (bad == 0 && k == 7 ? I : U),
+                                NULL),
+                      0, 0, 0);
+    for (k = 12; k < 16; k++)
+      ins[k] = tensor(w, "b", TML_FLOAT32, 1, bad == 1 && k == 14 ? d_u_bad : d_u,
+                      add_const(w, TML_FLOAT32, bad == 1 && k == 14 ? U + 1 : U,
+                                NULL),
+                      0, 0, 0);
+    ins[18] = tensor(w, "h", TML_FLOAT32, 2, d_h, 0, 0, 0, 1);
+    ins[19] = tensor(w, "c", TML_FLOAT32, 2, bad == 2 ? d_c_bad : d_h, 0, 0, 0,
+                     1);
+    out = tensor(w, "out", TML_FLOAT32, 3, bad == 3 ? d_out_bad : d_out, 0, 0,
+                 0, 0);
+    o = tflw_opt_begin(w, TFLW_OPT_UNIDIRECTIONAL_SEQUENCE_LSTM);
+    tflw_opt_u8(w, o, 0, 4);
+    tflw_op(w, TML_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, 1, ins, 24, &out, 1, o,
+            NULL, 0);
+    tflw_io(w, ins, 1, &out, 1);
+    expect_error(w, TML_ERR_SHAPE, "lstm shape");
+  }
+}
+
 int main(void) {
   test_svdf_s8_hand();
   test_svdf_s8_state_zp();
@@ -611,5 +1065,13 @@ int main(void) {
   test_svdf_f32(0);
   test_svdf_f32_activations();
   test_svdf_rejections();
+  test_lstm_s8_hand();
+  test_lstm_s8_batches(0);
+  test_lstm_s8_batches(1);
+  test_lstm_f32(0, 0.0f);
+  test_lstm_f32(1, 0.0f);
+  test_lstm_f32(0, 0.4f);
+  test_lstm_rejections();
+  test_lstm_shapes();
   return TEST_REPORT();
 }
