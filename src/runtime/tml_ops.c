@@ -21,6 +21,8 @@ static const tml_op_impl ops[] = {
   { TML_OP_SUB, 5, tml_prepare_add_sub },
   { TML_OP_STRIDED_SLICE, 3, tml_prepare_strided_slice },
   { TML_OP_PADV2, 4, tml_prepare_pad },
+  { TML_OP_SVDF, 4, tml_prepare_svdf },
+  { TML_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, 5, tml_prepare_lstm },
   { TML_OP_EXPAND_DIMS, 1, tml_prepare_reshape }
 };
 

@@ -192,7 +192,9 @@ static int32_t rep_of(const tml_plan_item *items, int32_t i) {
 
 void *tml_prep_data(const tml_prep *p, const tml_tensor_view *t) {
   const tml_plan_item *it;
-  if (t->data) return (void *)(uintptr_t)t->data;
+  /* Variable tensors live in the arena even when the model gives them data:
+  ** TFLM ignores that data too and starts them from tml_reset's values. */
+  if (t->data && !t->is_variable) return (void *)(uintptr_t)t->data;
   if (!p->record) return NULL;
   it = &p->items[rep_of(p->items, t->index)];
   return (it->first == TML_PERSISTENT ? p->base : p->acts) + it->offset;

@@ -151,6 +151,8 @@ tml_status tml_prepare_pad(tml_prep *p);
 tml_status tml_prepare_transpose(tml_prep *p);
 tml_status tml_prepare_strided_slice(tml_prep *p);
 tml_status tml_prepare_mean(tml_prep *p);
+tml_status tml_prepare_svdf(tml_prep *p);
+tml_status tml_prepare_lstm(tml_prep *p);
 
 /* ------------------------------------------------------ planning */
 
