@@ -11,6 +11,7 @@ static const tml_op_impl ops[] = {
   { TML_OP_DEPTHWISE_CONV_2D, 7, tml_prepare_depthwise_conv2d },
   { TML_OP_FULLY_CONNECTED, 12, tml_prepare_fully_connected },
   { TML_OP_MAX_POOL_2D, 3, tml_prepare_pool },
+  { TML_OP_MUL, 4, tml_prepare_mul },
   { TML_OP_RESHAPE, 1, tml_prepare_reshape },
   { TML_OP_SOFTMAX, 3, tml_prepare_softmax },
   { TML_OP_SQUEEZE, 1, tml_prepare_reshape },

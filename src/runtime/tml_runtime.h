@@ -134,6 +134,7 @@ tml_status tml_prepare_pool(tml_prep *p);
 tml_status tml_prepare_reshape(tml_prep *p);
 tml_status tml_prepare_softmax(tml_prep *p);
 tml_status tml_prepare_add_sub(tml_prep *p);
+tml_status tml_prepare_mul(tml_prep *p);
 
 /* ------------------------------------------------------ planning */
 
