@@ -135,6 +135,10 @@ tml_status tml_prepare_reshape(tml_prep *p);
 tml_status tml_prepare_softmax(tml_prep *p);
 tml_status tml_prepare_add_sub(tml_prep *p);
 tml_status tml_prepare_mul(tml_prep *p);
+tml_status tml_prepare_relu(tml_prep *p);
+tml_status tml_prepare_leaky_relu(tml_prep *p);
+tml_status tml_prepare_hard_swish(tml_prep *p);
+tml_status tml_prepare_logistic_tanh(tml_prep *p);
 
 /* ------------------------------------------------------ planning */
 
