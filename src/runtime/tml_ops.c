@@ -9,6 +9,7 @@ static const tml_op_impl ops[] = {
   { TML_OP_AVERAGE_POOL_2D, 3, tml_prepare_pool },
   { TML_OP_CONV_2D, 8, tml_prepare_conv2d },
   { TML_OP_DEPTHWISE_CONV_2D, 7, tml_prepare_depthwise_conv2d },
+  { TML_OP_DEQUANTIZE, 3, tml_prepare_dequantize },
   { TML_OP_FULLY_CONNECTED, 12, tml_prepare_fully_connected },
   { TML_OP_LOGISTIC, 3, tml_prepare_logistic_tanh },
   { TML_OP_MAX_POOL_2D, 3, tml_prepare_pool },
@@ -23,6 +24,7 @@ static const tml_op_impl ops[] = {
   { TML_OP_TANH, 3, tml_prepare_logistic_tanh },
   { TML_OP_EXPAND_DIMS, 1, tml_prepare_reshape },
   { TML_OP_LEAKY_RELU, 2, tml_prepare_leaky_relu },
+  { TML_OP_QUANTIZE, 2, tml_prepare_quantize },
   { TML_OP_HARD_SWISH, 1, tml_prepare_hard_swish }
 };
 
