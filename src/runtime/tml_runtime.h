@@ -153,6 +153,13 @@ tml_status tml_prepare_strided_slice(tml_prep *p);
 tml_status tml_prepare_mean(tml_prep *p);
 tml_status tml_prepare_svdf(tml_prep *p);
 tml_status tml_prepare_lstm(tml_prep *p);
+tml_status tml_prepare_mul(tml_prep *p);
+tml_status tml_prepare_relu(tml_prep *p);
+tml_status tml_prepare_leaky_relu(tml_prep *p);
+tml_status tml_prepare_hard_swish(tml_prep *p);
+tml_status tml_prepare_logistic_tanh(tml_prep *p);
+tml_status tml_prepare_quantize(tml_prep *p);
+tml_status tml_prepare_dequantize(tml_prep *p);
 
 /* ------------------------------------------------------ planning */
 
