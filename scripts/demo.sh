@@ -23,7 +23,20 @@ echo "   (the reference interpreter scores 77.1% on this set)"
   --images "$S/data/cifar10/images_u8.bin" --labels "$S/data/cifar10/labels_u8.bin" \
   --classes "$S/data/cifar10/classes.txt"
 
-step "3. Bit-exact with TensorFlow Lite Micro: every golden case of every model"
+step "3. The smallest arena (tml plan): activations share bytes, convolutions run in place where it pays"
+for m in kws_ref_model vww_96_int8 pretrainedResnet_quant ad01_int8; do
+  printf '   %-24s ' "$m"
+  "$TML" plan "$M/$m.tflite" --svg "$B/demo_$m.svg" |
+    sed -n 's/^planned activations and scratch: \([0-9]*\) bytes; layer-wise lower bound \([0-9]*\) bytes/\1 bytes planned, layer-wise bound \2/p'
+done
+echo "   (pictures of the plans: $B/demo_*.svg)"
+
+step "4. A model as plain C (tml compile): the keyword model's inference function"
+mkdir -p "$B/demo"
+"$TML" compile "$M/kws_ref_model.tflite" -o "$B/demo" --name kws
+sed -n '/^int kws_invoke_arena/,/^}/p' "$B/demo/kws.c" | cut -c1-110
+
+step "5. Bit-exact with TensorFlow Lite Micro: every golden case of every model"
 "$B/tests/test_golden" "$S" | awk '/^ok/ {split($2, a, "/"); n[a[1]]++}
   /^FAIL/ {print} /^golden:/ {summary = $0}
   END {for (m in n) printf "   %-24s %3d cases identical\n", m, n[m]; print summary}' | sort

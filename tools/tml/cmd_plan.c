@@ -19,11 +19,6 @@ static int32_t rep_of(const tml_plan_item *items, int32_t i) {
   return i;
 }
 
-/* Items that own bytes in the planned region. */
-static int placed(const plan_view *v, int32_t i) {
-  return v->items[i].rep < 0 && v->items[i].size > 0 && v->items[i].first >= 0;
-}
-
 static void item_name(const plan_view *v, int32_t i, char *buf, size_t n) {
   if ((uint32_t)i >= v->m->n_tensors) {
     tml_op_view op;
@@ -70,7 +65,8 @@ static int write_svg(const plan_view *v, const char *path) {
           "height=\"%.0f\" font-family=\"sans-serif\" font-size=\"10\">\n"
           "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
           "<text x=\"%.0f\" y=\"20\" font-size=\"14\">arena plan: %zu bytes "
-          "planned (lower bound %zu), %u ops</text>\n",
+          "planned (layer-wise bound %zu), %u ops; dashed: shares its "
+          "group's bytes, orange: scratch</text>\n",
           W, H, left, v->l.planned, v->l.lower_bound, (unsigned)n_ops);
   for (k = 0; k <= n_ops; k++)
     fprintf(fp,
@@ -87,19 +83,20 @@ static int write_svg(const plan_view *v, const char *path) {
     char name[64];
     double x, y, w, h;
     int32_t last;
-    if (!placed(v, (int32_t)i)) continue;
+    if (it->size == 0 || it->first < 0 || it->first > n_ops) continue;
     last = it->last < n_ops ? it->last : n_ops - 1;
     x = left + it->first * xs;
     w = (last - it->first + 1) * xs;
-    y = top + it->offset * ys;
+    y = top + v->items[rep_of(v->items, (int32_t)i)].offset * ys;
     h = it->size * ys;
     item_name(v, (int32_t)i, name, sizeof name);
     fprintf(fp,
             "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-            "fill=\"%s\" fill-opacity=\"0.6\" stroke=\"#333\">"
+            "fill=\"%s\" fill-opacity=\"0.5\" stroke=\"#333\"%s>"
             "<title>%u: ",
             x, y, w, h < 0.5 ? 0.5 : h,
-            i >= v->m->n_tensors ? "#f4a261" : "#5b9bd5", (unsigned)i);
+            i >= v->m->n_tensors ? "#f4a261" : "#5b9bd5",
+            it->rep >= 0 ? " stroke-dasharray=\"4 2\"" : "", (unsigned)i);
     svg_text(fp, name);
     fprintf(fp, " (%u B at %u, ops %d..%d)</title></rect>\n",
             (unsigned)it->size, (unsigned)it->offset, (int)it->first,
