@@ -115,6 +115,8 @@ static TML_AVX2 void im2col_s8(const tml_conv_params *p, const gemm_dims *d,
       memset(row, 0, (size_t)row_len * 2);
     else if (d->k % 2)
       row[d->k] = 0;
+    /* No column inside the image: no run either (and no pointer to one). */
+    if (fx0 == fx1) fy1 = fy0;
     for (fy = fy0; fy < fy1; fy++) {
       const ptrdiff_t iy = iy0 + fy * p->dilation_h;
       int16_t *dst = row + (ptrdiff_t)(fy * fw) * c;
