@@ -404,6 +404,17 @@ int main(void) {
   } else {
     printf("test_variants: no AVX2 on this CPU, AVX2 variants skipped\n");
   }
+  if (TML_CPU_SSE41()) {
+    for (i = 0; i < RUNS; i++) {
+      check_conv_s8(tml_conv2d_s8_sse41, tml_conv2d_s8_sse41_scratch_size, 0,
+                    "tml_conv2d_s8_sse41");
+      check_conv_s8(tml_depthwise_conv2d_s8_sse41, NULL, 1,
+                    "tml_depthwise_conv2d_s8_sse41");
+      check_fc_s8(tml_fully_connected_s8_sse41, "tml_fully_connected_s8_sse41");
+    }
+  } else {
+    printf("test_variants: no SSE4.1 on this CPU, SSE4.1 variants skipped\n");
+  }
 #endif
   printf("test_variants: %d cases\n", cases_run);
   return TEST_REPORT();

@@ -66,6 +66,17 @@ void tml_fully_connected_s8_avx2(const tml_fc_params *p, const int8_t *in,
 void tml_fully_connected_f32_avx2(const tml_fc_params *p, const float *in,
                                   const float *w, const float *bias,
                                   float *out);
+void tml_conv2d_s8_sse41(const tml_conv_params *p, const int8_t *in,
+                         const int8_t *filter, const int32_t *bias,
+                         int8_t *out, void *scratch);
+size_t tml_conv2d_s8_sse41_scratch_size(const tml_conv_params *p);
+void tml_depthwise_conv2d_s8_sse41(const tml_conv_params *p,
+                                   const int8_t *in, const int8_t *filter,
+                                   const int32_t *bias, int8_t *out,
+                                   void *scratch);
+void tml_fully_connected_s8_sse41(const tml_fc_params *p, const int8_t *in,
+                                  const int8_t *w, const int32_t *bias,
+                                  int8_t *out);
 #endif
 
 #endif

@@ -253,6 +253,7 @@ tml_status tml_conv2d_f32_init(tml_conv_params *p, tml_activation act) {
 size_t tml_conv2d_s8_scratch_size(const tml_conv_params *p) {
 #if TML_KERNELS_X86
   if (TML_CPU_AVX2()) return tml_conv2d_s8_avx2_scratch_size(p);
+  if (TML_CPU_SSE41()) return tml_conv2d_s8_sse41_scratch_size(p);
 #endif
   (void)p;
   return 0;
@@ -264,6 +265,10 @@ void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
 #if TML_KERNELS_X86
   if (TML_CPU_AVX2()) {
     tml_conv2d_s8_avx2(p, in, filter, bias, out, scratch);
+    return;
+  }
+  if (TML_CPU_SSE41()) {
+    tml_conv2d_s8_sse41(p, in, filter, bias, out, scratch);
     return;
   }
 #endif

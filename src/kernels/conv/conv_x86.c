@@ -24,8 +24,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "tml_avx2.h"
 #include "tml_conv_util.h"
+#include "tml_x86.h"
 
 #define MR 4   /* output positions per int8 tile */
 #define NR 16  /* output channels per int8 panel (two vectors) */
@@ -70,8 +70,11 @@ static void pack_b(const tml_conv_params *p, const gemm_dims *d,
 }
 
 /* dst[i] = src[i] + off for a run of n int8 (|result| <= 255). */
-static TML_AVX2 void widen_s8(int16_t *dst, const int8_t *src, int32_t n,
-                              int32_t off) {
+typedef void (*widen_fn)(int16_t *dst, const int8_t *src, int32_t n,
+                         int32_t off);
+
+static TML_AVX2 void widen_avx2(int16_t *dst, const int8_t *src, int32_t n,
+                                int32_t off) {
   const __m256i o = _mm256_set1_epi16((int16_t)off);
   int32_t i = 0;
   for (; i + 16 <= n; i += 16)
@@ -83,11 +86,25 @@ static TML_AVX2 void widen_s8(int16_t *dst, const int8_t *src, int32_t n,
   for (; i < n; i++) dst[i] = (int16_t)(src[i] + off);
 }
 
+static TML_SSE41 void widen_sse41(int16_t *dst, const int8_t *src, int32_t n,
+                                  int32_t off) {
+  const __m128i o = _mm_set1_epi16((int16_t)off);
+  int32_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm_storeu_si128(
+        (__m128i *)(void *)(dst + i),
+        _mm_add_epi16(_mm_cvtepi8_epi16(_mm_loadl_epi64(
+                          (const __m128i *)(const void *)(src + i))),
+                      o));
+  for (; i < n; i++) dst[i] = (int16_t)(src[i] + off);
+}
+
 /* im2col of positions m0 .. m0 + rows - 1 of one image into MR rows of
-** 2 * k2 int16; rows beyond `rows` are zero. */
-static TML_AVX2 void im2col_s8(const tml_conv_params *p, const gemm_dims *d,
-                               const int8_t *in, int16_t *a, int32_t m0,
-                               int32_t rows) {
+** 2 * k2 int16; rows beyond `rows` are zero. Each variant passes its own
+** widening loop. */
+static void im2col_s8(const tml_conv_params *p, const gemm_dims *d,
+                      const int8_t *in, int16_t *a, int32_t m0, int32_t rows,
+                      widen_fn widen_s8) {
   const int32_t c = p->in.c, fw = p->filter.w, row_len = 2 * d->k2;
   int32_t r;
   if (p->filter.h == 1 && fw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
@@ -219,7 +236,7 @@ TML_AVX2 void tml_conv2d_s8_avx2(const tml_conv_params *p, const int8_t *in,
   for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)m_n * n_out) {
     for (m0 = 0; m0 < m_n; m0 += MR) {
       const int32_t rows = TML_MIN(MR, m_n - m0);
-      im2col_s8(p, &d, in, a, m0, rows);
+      im2col_s8(p, &d, in, a, m0, rows, widen_avx2);
       for (q = 0; q < d.panels; q++) {
         const int32_t c0 = q * NR, nv = TML_MIN(NR, n_out - c0);
         const int16_t *panel = bp + (ptrdiff_t)q * d.k2 * NR * 2;
@@ -331,6 +348,174 @@ TML_AVX2 void tml_depthwise_conv2d_s8_avx2(const tml_conv_params *p,
           if (bias) acc += (uint32_t)bias[c0];
           out[c0] = tml_conv_out_s8(acc, p->mult[c0], p->shift[c0],
                                     p->out_offset, p->act_min, p->act_max);
+        }
+      }
+    }
+  }
+}
+
+/* ----------------------------------------------------------- SSE4.1 */
+
+/* The same GEMM and packing on 128-bit vectors: a panel is done in two
+** halves of 8 channels (4 x 8 tiles keep the accumulators in registers).
+** SSE4.1 has no per-lane shifts, so requantization is tml_conv_out_s8 per
+** output. */
+
+size_t tml_conv2d_s8_sse41_scratch_size(const tml_conv_params *p) {
+  return tml_conv2d_s8_avx2_scratch_size(p);
+}
+
+static inline TML_SSE41 __m128i bcast_pair_sse(const int16_t *a) {
+  int32_t v;
+  memcpy(&v, a, 4);
+  return _mm_set1_epi32(v);
+}
+
+/* acc[r][j] for MR rows and the 8 channels of half `h` of a panel. */
+static TML_SSE41 void tile_s8_sse41(const int16_t *a, int32_t k2,
+                                    const int16_t *b, int32_t acc[MR][8]) {
+  const int16_t *a0 = a, *a1 = a + 2 * k2, *a2 = a1 + 2 * k2, *a3 = a2 + 2 * k2;
+  __m128i c0 = _mm_setzero_si128(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0,
+          c6 = c0, c7 = c0;
+  int32_t k;
+  for (k = 0; k < k2; k++, b += 2 * NR) {
+    const __m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)b);
+    const __m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)(b + 8));
+    __m128i x = bcast_pair_sse(a0 + 2 * k);
+    c0 = _mm_add_epi32(c0, _mm_madd_epi16(x, b0));
+    c1 = _mm_add_epi32(c1, _mm_madd_epi16(x, b1));
+    x = bcast_pair_sse(a1 + 2 * k);
+    c2 = _mm_add_epi32(c2, _mm_madd_epi16(x, b0));
+    c3 = _mm_add_epi32(c3, _mm_madd_epi16(x, b1));
+    x = bcast_pair_sse(a2 + 2 * k);
+    c4 = _mm_add_epi32(c4, _mm_madd_epi16(x, b0));
+    c5 = _mm_add_epi32(c5, _mm_madd_epi16(x, b1));
+    x = bcast_pair_sse(a3 + 2 * k);
+    c6 = _mm_add_epi32(c6, _mm_madd_epi16(x, b0));
+    c7 = _mm_add_epi32(c7, _mm_madd_epi16(x, b1));
+  }
+  _mm_storeu_si128((__m128i *)(void *)acc[0], c0);
+  _mm_storeu_si128((__m128i *)(void *)(acc[0] + 4), c1);
+  _mm_storeu_si128((__m128i *)(void *)acc[1], c2);
+  _mm_storeu_si128((__m128i *)(void *)(acc[1] + 4), c3);
+  _mm_storeu_si128((__m128i *)(void *)acc[2], c4);
+  _mm_storeu_si128((__m128i *)(void *)(acc[2] + 4), c5);
+  _mm_storeu_si128((__m128i *)(void *)acc[3], c6);
+  _mm_storeu_si128((__m128i *)(void *)(acc[3] + 4), c7);
+}
+
+TML_SSE41 void tml_conv2d_s8_sse41(const tml_conv_params *p, const int8_t *in,
+                                   const int8_t *filter, const int32_t *bias,
+                                   int8_t *out, void *scratch) {
+  const int32_t n_out = p->out.c, m_n = p->out.h * p->out.w;
+  const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
+  gemm_dims d;
+  int16_t *bp = (int16_t *)scratch, *a;
+  int32_t b, m0, c0, r, j;
+  if (p->filter.c != p->in.c) {
+    tml_conv2d_s8_portable(p, in, filter, bias, out, scratch);
+    return;
+  }
+  gemm_dims_init(p, &d);
+  a = bp + (ptrdiff_t)d.panels * NR * d.k2 * 2;
+  pack_b(p, &d, filter, bp);
+  for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)m_n * n_out) {
+    for (m0 = 0; m0 < m_n; m0 += MR) {
+      const int32_t rows = TML_MIN(MR, m_n - m0);
+      im2col_s8(p, &d, in, a, m0, rows, widen_sse41);
+      for (c0 = 0; c0 < n_out; c0 += 8) {
+        const int32_t nv = TML_MIN(8, n_out - c0);
+        int32_t acc[MR][8];
+        /* Channel c0 is in panel c0 / NR, half (c0 % NR) / 8 of it. */
+        tile_s8_sse41(a, d.k2,
+                      bp + ((ptrdiff_t)(c0 / NR) * d.k2 * NR + c0 % NR) * 2,
+                      acc);
+        for (r = 0; r < rows; r++) {
+          int8_t *o = out + (ptrdiff_t)(m0 + r) * n_out + c0;
+          for (j = 0; j < nv; j++) {
+            const int32_t oc = c0 + j;
+            const uint32_t v =
+                (uint32_t)acc[r][j] + (bias ? (uint32_t)bias[oc] : 0u);
+            o[j] = tml_conv_out_s8(v, p->mult[oc], p->shift[oc], p->out_offset,
+                                   p->act_min, p->act_max);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* 8 channels: acc[0..3], acc[4..7] += (x + in_offset) * f. */
+static inline TML_SSE41 void dw_tap8_sse41(__m128i *lo, __m128i *hi,
+                                           const int8_t *x, const int8_t *f,
+                                           __m128i off) {
+  const __m128i xv = _mm_add_epi16(
+      _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)x)),
+      off);
+  const __m128i fv =
+      _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)f));
+  const __m128i prod = _mm_mullo_epi16(xv, fv);
+  *lo = _mm_add_epi32(*lo, _mm_cvtepi16_epi32(prod));
+  *hi = _mm_add_epi32(*hi, _mm_cvtepi16_epi32(_mm_srli_si128(prod, 8)));
+}
+
+TML_SSE41 void tml_depthwise_conv2d_s8_sse41(const tml_conv_params *p,
+                                             const int8_t *in,
+                                             const int8_t *filter,
+                                             const int32_t *bias, int8_t *out,
+                                             void *scratch) {
+  const int32_t ch = p->out.c;
+  const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
+  const ptrdiff_t tap = (ptrdiff_t)p->dilation_w * ch;
+  const ptrdiff_t in_row = (ptrdiff_t)p->dilation_h * p->in.w * ch;
+  const ptrdiff_t f_row = (ptrdiff_t)p->filter.w * ch;
+  const __m128i off = _mm_set1_epi16((int16_t)p->in_offset);
+  int32_t b, oy, ox, c0, fy, fx, j;
+  if (p->depth_multiplier != 1) {
+    tml_depthwise_conv2d_s8_portable(p, in, filter, bias, out, scratch);
+    return;
+  }
+  for (b = 0; b < p->out.n; b++, in += image) {
+    for (oy = 0; oy < p->out.h; oy++) {
+      for (ox = 0; ox < p->out.w; ox++, out += ch) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_h;
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int32_t fy0, fy1, fx0, fx1;
+        ptrdiff_t first;
+        tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
+        tml_conv_taps(ix0, p->dilation_w, p->in.w, p->filter.w, &fx0, &fx1);
+        first = ((ptrdiff_t)(iy0 + fy0 * p->dilation_h) * p->in.w + ix0 +
+                 (ptrdiff_t)fx0 * p->dilation_w) *
+                ch;
+        for (c0 = 0; c0 < ch; c0 += 8) {
+          const int32_t nv = TML_MIN(8, ch - c0);
+          uint32_t acc[8];
+          ptrdiff_t io = first + c0;
+          if (nv == 8) {
+            __m128i lo = _mm_setzero_si128(), hi = lo;
+            for (fy = fy0; fy < fy1; fy++, io += in_row)
+              for (fx = fx0; fx < fx1; fx++)
+                dw_tap8_sse41(&lo, &hi, in + io + (fx - fx0) * tap,
+                              filter + fy * f_row + fx * ch + c0, off);
+            _mm_storeu_si128((__m128i *)(void *)acc, lo);
+            _mm_storeu_si128((__m128i *)(void *)(acc + 4), hi);
+          } else {
+            for (j = 0; j < nv; j++) acc[j] = 0;
+            for (fy = fy0; fy < fy1; fy++, io += in_row)
+              for (fx = fx0; fx < fx1; fx++)
+                for (j = 0; j < nv; j++)
+                  acc[j] +=
+                      (uint32_t)((int32_t)
+                                     filter[fy * f_row + fx * ch + c0 + j] *
+                                 ((int32_t)in[io + (fx - fx0) * tap + j] +
+                                  p->in_offset));
+          }
+          for (j = 0; j < nv; j++) {
+            const int32_t oc = c0 + j;
+            out[oc] = tml_conv_out_s8(acc[j] + (bias ? (uint32_t)bias[oc] : 0u),
+                                      p->mult[oc], p->shift[oc], p->out_offset,
+                                      p->act_min, p->act_max);
+          }
         }
       }
     }

@@ -196,6 +196,10 @@ void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
     tml_depthwise_conv2d_s8_avx2(p, in, filter, bias, out, scratch);
     return;
   }
+  if (TML_CPU_SSE41()) {
+    tml_depthwise_conv2d_s8_sse41(p, in, filter, bias, out, scratch);
+    return;
+  }
 #endif
   tml_depthwise_conv2d_s8_portable(p, in, filter, bias, out, scratch);
 }

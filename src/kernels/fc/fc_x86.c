@@ -19,8 +19,20 @@
 
 #include <stddef.h>
 
-#include "tml_avx2.h"
 #include "tml_qmath.h"
+#include "tml_x86.h"
+
+/* One output from its sum (the weight offset's share included): bias,
+** requantization and clamp as in the portable kernel. */
+static int8_t fc_out_s8(const tml_fc_params *p, uint32_t acc,
+                        const int32_t *bias, int32_t o) {
+  const int32_t k = p->n_mult != 1 ? o : 0;
+  int32_t v;
+  if (bias) acc += (uint32_t)bias[o];
+  v = (int32_t)((uint32_t)tml_mul_by_qm((int32_t)acc, p->mult[k], p->shift[k]) +
+                (uint32_t)p->out_offset);
+  return (int8_t)TML_CLAMP(v, p->act_min, p->act_max);
+}
 
 /* Sum of the int32 lanes of a[0..7] into one vector: lane j = row j. */
 static inline TML_AVX2 __m256i hsum8(const __m256i a[8]) {
@@ -86,19 +98,61 @@ TML_AVX2 void tml_fully_connected_s8_avx2(const tml_fc_params *p,
       v = tml_rq8_out(&rq, v, offset, lo, hi);
       tml_store16_s8(out + o, v, v, 8);
     }
-    /* The last rows (fewer than 8), as the portable kernel does them. */
+    /* The last rows (fewer than 8), one at a time. */
     for (; o < n_out; o++) {
       const int8_t *row = w + (ptrdiff_t)o * depth;
-      const int32_t m = p->mult[per_channel ? o : 0];
-      const int32_t s = p->shift[per_channel ? o : 0];
       uint32_t acc = w_term;
-      int32_t v;
       for (i = 0; i < depth; i++)
         acc += (uint32_t)((int32_t)row[i] * ((int32_t)in[i] + in_offset));
-      if (bias) acc += (uint32_t)bias[o];
-      v = (int32_t)((uint32_t)tml_mul_by_qm((int32_t)acc, m, s) +
-                    (uint32_t)p->out_offset);
-      out[o] = (int8_t)TML_CLAMP(v, p->act_min, p->act_max);
+      out[o] = fc_out_s8(p, acc, bias, o);
+    }
+  }
+}
+
+static inline TML_SSE41 __m128i widen8(const int8_t *src) {
+  return _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)src));
+}
+
+/* Four rows at a time, 8 inputs per step; requantization per output. */
+TML_SSE41 void tml_fully_connected_s8_sse41(const tml_fc_params *p,
+                                            const int8_t *in, const int8_t *w,
+                                            const int32_t *bias, int8_t *out) {
+  const int32_t depth = p->in_depth, n_out = p->out_depth;
+  const int32_t in_offset = p->in_offset, vec_end = depth / 8 * 8;
+  const __m128i off = _mm_set1_epi16((int16_t)in_offset);
+  int32_t b, o, i, r;
+  for (b = 0; b < p->batches; b++, in += depth, out += n_out) {
+    uint32_t x_sum = 0, w_term;
+    for (i = 0; i < depth; i++) x_sum += (uint32_t)((int32_t)in[i] + in_offset);
+    w_term = x_sum * (uint32_t)p->w_offset;
+    for (o = 0; o + 4 <= n_out; o += 4) {
+      const int8_t *row = w + (ptrdiff_t)o * depth;
+      __m128i c0 = _mm_setzero_si128(), c1 = c0, c2 = c0, c3 = c0;
+      uint32_t acc[4];
+      for (i = 0; i < vec_end; i += 8) {
+        const __m128i x = _mm_add_epi16(widen8(in + i), off);
+        c0 = _mm_add_epi32(c0, _mm_madd_epi16(x, widen8(row + i)));
+        c1 = _mm_add_epi32(c1, _mm_madd_epi16(x, widen8(row + depth + i)));
+        c2 = _mm_add_epi32(c2, _mm_madd_epi16(x, widen8(row + 2 * depth + i)));
+        c3 = _mm_add_epi32(c3, _mm_madd_epi16(x, widen8(row + 3 * depth + i)));
+      }
+      _mm_storeu_si128(
+          (__m128i *)(void *)acc,
+          _mm_hadd_epi32(_mm_hadd_epi32(c0, c1), _mm_hadd_epi32(c2, c3)));
+      for (r = 0; r < 4; r++) {
+        uint32_t t = acc[r] + w_term;
+        for (i = vec_end; i < depth; i++)
+          t += (uint32_t)((int32_t)row[r * depth + i] *
+                          ((int32_t)in[i] + in_offset));
+        out[o + r] = fc_out_s8(p, t, bias, o + r);
+      }
+    }
+    for (; o < n_out; o++) {
+      const int8_t *row = w + (ptrdiff_t)o * depth;
+      uint32_t t = w_term;
+      for (i = 0; i < depth; i++)
+        t += (uint32_t)((int32_t)row[i] * ((int32_t)in[i] + in_offset));
+      out[o] = fc_out_s8(p, t, bias, o);
     }
   }
 }

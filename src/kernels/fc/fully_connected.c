@@ -182,6 +182,10 @@ void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
     tml_fully_connected_s8_avx2(p, in, w, bias, out);
     return;
   }
+  if (TML_CPU_SSE41()) {
+    tml_fully_connected_s8_sse41(p, in, w, bias, out);
+    return;
+  }
 #endif
   tml_fully_connected_s8_portable(p, in, w, bias, out);
 }

@@ -1,16 +1,19 @@
 /*
-** tml_avx2.h — AVX2 pieces shared by the x86-64 kernel variants: TFLite's
-** requantization on eight int32 lanes, giving tml_mul_by_qm's bits exactly.
-** Include only where TML_KERNELS_X86 is defined.
+** tml_x86.h — pieces shared by the x86-64 kernel variants: the target
+** attributes that let one file hold AVX2 and SSE4.1 code while the library
+** builds for any x86-64, and TFLite's requantization on eight int32 lanes,
+** giving tml_mul_by_qm's bits exactly. Include only where TML_KERNELS_X86
+** is defined.
 */
-#ifndef TML_AVX2_H
-#define TML_AVX2_H
+#ifndef TML_X86_H
+#define TML_X86_H
 
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
 
 #define TML_AVX2 __attribute__((target("avx2")))
+#define TML_SSE41 __attribute__((target("sse4.1")))
 
 /* Per-lane multiplier and shifts, loaded once for a group of 8 channels and
 ** reused for every output position of the group. */
