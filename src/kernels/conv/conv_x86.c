@@ -108,8 +108,9 @@ static void im2col_s8(const tml_conv_params *p, const gemm_dims *d,
   const int32_t c = p->in.c, fw = p->filter.w, row_len = 2 * d->k2;
   int32_t r;
   if (p->filter.h == 1 && fw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
-      c % 2 == 0) {
-    /* 1x1, stride 1 (so no padding): the rows are one run of input. */
+      p->pad_h == 0 && p->pad_w == 0 && p->out.h == p->in.h &&
+      p->out.w == p->in.w && c % 2 == 0) {
+    /* 1x1 over the image itself: the rows are one run of input. */
     widen_s8(a, in + (ptrdiff_t)m0 * c, rows * c, p->in_offset);
     memset(a + (ptrdiff_t)rows * c, 0, (size_t)(MR - rows) * row_len * 2);
     return;
