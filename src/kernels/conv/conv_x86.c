@@ -1,6 +1,7 @@
 /*
-** CONV_2D and DEPTHWISE_CONV_2D for x86-64 hosts with AVX2, byte-identical
-** to the portable kernels (conv2d.c, depthwise_conv2d.c).
+** CONV_2D and DEPTHWISE_CONV_2D for x86-64 hosts with AVX2 (int8 and
+** float) or SSE4.1 (int8), byte-identical to the portable kernels
+** (conv2d.c, depthwise_conv2d.c).
 **
 ** int8 CONV_2D is a GEMM: out[m][n] = sum_k A[m][k] * B[n][k], m an output
 ** position, n an output channel, k a filter tap (OHWI order). A is built

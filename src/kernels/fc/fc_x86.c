@@ -1,6 +1,6 @@
 /*
-** FULLY_CONNECTED for x86-64 hosts with AVX2, byte-identical to the
-** portable kernels (fully_connected.c).
+** FULLY_CONNECTED for x86-64 hosts with AVX2 (int8 and float) or SSE4.1
+** (int8), byte-identical to the portable kernels (fully_connected.c).
 **
 ** int8: eight weight rows at a time, 16 inputs per step: the input plus
 ** in_offset and the weights widen to int16 and vpmaddwd sums products
