@@ -202,6 +202,15 @@ static tml_shape4 shape(int32_t n, int32_t h, int32_t w, int32_t c) {
 
 static int32_t count(tml_shape4 s) { return s.n * s.h * s.w * s.c; }
 
+/* Scratch for the kernels that report some (host variants may); the tests'
+** shapes need far less than this. */
+static uint32_t scratch_buf[1 << 16];
+
+static void *scratch_for(size_t size) {
+  CHECK(size <= sizeof scratch_buf);
+  return scratch_buf;
+}
+
 /* Multiplier 1.0 (mult 2^30, shift 1) on every channel: outputs are the
 ** accumulators themselves, which keeps hand-checked cases readable. */
 static int32_t unit_mult[16] = {
@@ -243,8 +252,8 @@ static void test_valid(void) {
   int8_t out[4];
   tml_conv_params p =
       base_params(shape(1, 3, 3, 1), shape(1, 2, 2, 1), shape(1, 2, 2, 1));
-  CHECK_EQ(tml_conv2d_s8_scratch_size(&p), 0);
-  tml_conv2d_s8(&p, img3, f, bias, out, NULL);
+  tml_conv2d_s8(&p, img3, f, bias, out,
+                scratch_for(tml_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want, 4);
 }
 
@@ -266,11 +275,13 @@ static void test_same_zero_point(void) {
   for (i = 0; i < 9; i++) in[i] = (int8_t)(img3[i] + 1);
   p.pad_h = p.pad_w = 1;
   p.in_offset = -1;
-  tml_conv2d_s8(&p, in, f, NULL, out, NULL);
+  tml_conv2d_s8(&p, in, f, NULL, out,
+                scratch_for(tml_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want, 9);
   p.out = shape(1, 2, 2, 1);
   p.stride_h = p.stride_w = 2;
-  tml_conv2d_s8(&p, in, f, NULL, out, NULL);
+  tml_conv2d_s8(&p, in, f, NULL, out,
+                scratch_for(tml_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want_s2, 4);
 }
 
@@ -285,7 +296,8 @@ static void test_dilation(void) {
       base_params(shape(1, 5, 5, 1), shape(1, 2, 2, 1), shape(1, 3, 3, 1));
   for (i = 0; i < 25; i++) in[i] = (int8_t)(i + 1);
   p.dilation_h = p.dilation_w = 2;
-  tml_conv2d_s8(&p, in, f, NULL, out, NULL);
+  tml_conv2d_s8(&p, in, f, NULL, out,
+                scratch_for(tml_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want, 9);
 }
 
@@ -305,7 +317,8 @@ static void test_per_channel(void) {
   p.mult = mult;
   p.shift = shift;
   p.out_offset = -5;
-  tml_conv2d_s8(&p, in, f, NULL, out, NULL);
+  tml_conv2d_s8(&p, in, f, NULL, out,
+                scratch_for(tml_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want, 3);
 }
 
@@ -319,11 +332,13 @@ static void test_saturation(void) {
   int8_t out[4];
   tml_conv_params p =
       base_params(shape(1, 1, 1, 1), shape(4, 1, 1, 1), shape(1, 1, 1, 4));
-  tml_conv2d_s8(&p, in, f, NULL, out, NULL);
+  tml_conv2d_s8(&p, in, f, NULL, out,
+                scratch_for(tml_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want, 4);
   p.act_min = -50;
   p.act_max = 60;
-  tml_conv2d_s8(&p, in, f, NULL, out, NULL);
+  tml_conv2d_s8(&p, in, f, NULL, out,
+                scratch_for(tml_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want_act, 4);
 }
 
@@ -338,10 +353,13 @@ static void test_bias_wrap(void) {
   int8_t out[1];
   tml_conv_params p =
       base_params(shape(1, 1, 1, 1), shape(1, 1, 1, 1), shape(1, 1, 1, 1));
-  tml_conv2d_s8(&p, in, f, bias, out, NULL);
+  tml_conv2d_s8(&p, in, f, bias, out,
+                scratch_for(tml_conv2d_s8_scratch_size(&p)));
   CHECK_EQ(out[0], 99);
   p.depth_multiplier = 1;
-  tml_depthwise_conv2d_s8(&p, in, f, bias, out, NULL);
+  tml_depthwise_conv2d_s8(
+      &p, in, f, bias, out,
+      scratch_for(tml_depthwise_conv2d_s8_scratch_size(&p)));
   CHECK_EQ(out[0], 99);
 }
 
@@ -355,7 +373,8 @@ static void test_groups(void) {
   int8_t out[4];
   tml_conv_params p =
       base_params(shape(1, 1, 1, 4), shape(4, 1, 1, 2), shape(1, 1, 1, 4));
-  tml_conv2d_s8(&p, in, f, NULL, out, NULL);
+  tml_conv2d_s8(&p, in, f, NULL, out,
+                scratch_for(tml_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want, 4);
 }
 
@@ -369,7 +388,8 @@ static void test_1x1(void) {
   int8_t out[8];
   tml_conv_params p =
       base_params(shape(1, 2, 2, 3), shape(2, 1, 1, 3), shape(1, 2, 2, 2));
-  tml_conv2d_s8(&p, in, f, bias, out, NULL);
+  tml_conv2d_s8(&p, in, f, bias, out,
+                scratch_for(tml_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want, 8);
 }
 
@@ -460,8 +480,8 @@ static void test_f32(void) {
   tml_conv_params p =
       base_params(shape(1, 1, 3, 1), shape(1, 1, 1, 1), shape(1, 1, 3, 1));
   CHECK_EQ(tml_conv2d_f32_init(&p, TML_ACT_RELU6), TML_OK);
-  CHECK_EQ(tml_conv2d_f32_scratch_size(&p), 0);
-  tml_conv2d_f32(&p, in, f, bias, out, NULL);
+  tml_conv2d_f32(&p, in, f, bias, out,
+                 scratch_for(tml_conv2d_f32_scratch_size(&p)));
   CHECK_ARRAY_NEAR(out, want, 3, 0.0);
 }
 
@@ -480,8 +500,9 @@ static void test_dw_multiplier8(void) {
   for (t = 0; t < 4; t++)
     for (m = 0; m < 8; m++) f[t * 8 + m] = (int8_t)(m - t);
   p.depth_multiplier = 8;
-  CHECK_EQ(tml_depthwise_conv2d_s8_scratch_size(&p), 0);
-  tml_depthwise_conv2d_s8(&p, in, f, NULL, out, NULL);
+  tml_depthwise_conv2d_s8(
+      &p, in, f, NULL, out,
+      scratch_for(tml_depthwise_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want, 8);
 }
 
@@ -496,7 +517,9 @@ static void test_dw_channel_order(void) {
   tml_conv_params p =
       base_params(shape(1, 1, 1, 2), shape(1, 1, 1, 4), shape(1, 1, 1, 4));
   p.depth_multiplier = 2;
-  tml_depthwise_conv2d_s8(&p, in, f, bias, out, NULL);
+  tml_depthwise_conv2d_s8(
+      &p, in, f, bias, out,
+      scratch_for(tml_depthwise_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want, 4);
 }
 
@@ -517,7 +540,9 @@ static void test_dw_same(void) {
   }
   p.pad_h = p.pad_w = 1;
   p.in_offset = -1;
-  tml_depthwise_conv2d_s8(&p, in, f, NULL, out, NULL);
+  tml_depthwise_conv2d_s8(
+      &p, in, f, NULL, out,
+      scratch_for(tml_depthwise_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, want, 18);
 }
 
@@ -535,10 +560,14 @@ static void test_dw_f32(void) {
       base_params(shape(1, 1, 2, 1), shape(1, 1, 1, 2), shape(1, 1, 2, 2));
   p.depth_multiplier = 2;
   CHECK_EQ(tml_depthwise_conv2d_f32_init(&p, TML_ACT_NONE), TML_OK);
-  tml_depthwise_conv2d_f32(&p, in, f, bias, out, NULL);
+  tml_depthwise_conv2d_f32(
+      &p, in, f, bias, out,
+      scratch_for(tml_depthwise_conv2d_f32_scratch_size(&p)));
   CHECK_ARRAY_NEAR(out, want, 4, 0.0);
   CHECK_EQ(tml_depthwise_conv2d_f32_init(&p, TML_ACT_RELU_N1_TO_1), TML_OK);
-  tml_depthwise_conv2d_f32(&p, in, f, bias, out, NULL);
+  tml_depthwise_conv2d_f32(
+      &p, in, f, bias, out,
+      scratch_for(tml_depthwise_conv2d_f32_scratch_size(&p)));
   CHECK_ARRAY_NEAR(out, want_act, 4, 0.0);
 }
 
@@ -771,7 +800,8 @@ static void random_conv_case(int wide) {
     for (i = 0; i < nin; i++) in[i] = (int8_t)in32[i];
     for (i = 0; i < nf; i++) f[i] = (int8_t)f32[i];
     for (i = 0; i < p.out.c; i++) bias[i] = (int32_t)bias64[i];
-    tml_conv2d_s8(&p, in, f, has_bias ? bias : NULL, out, NULL);
+    tml_conv2d_s8(&p, in, f, has_bias ? bias : NULL, out,
+                  scratch_for(tml_conv2d_s8_scratch_size(&p)));
     CHECK_ARRAY_EQ(out, ref, nout);
     free(in);
     free(f);
@@ -815,7 +845,8 @@ static void random_conv_f32_case(void) {
   for (i = 0; i < nf; i++) f[i] = rndf();
   for (i = 0; i < p.out.c; i++) bias[i] = rndf();
   ref_conv_f32(&p, in, f, has_bias ? bias : NULL, ref);
-  tml_conv2d_f32(&p, in, f, has_bias ? bias : NULL, out, NULL);
+  tml_conv2d_f32(&p, in, f, has_bias ? bias : NULL, out,
+                 scratch_for(tml_conv2d_f32_scratch_size(&p)));
   /* Same summation order as TFLite: equal, not merely close. */
   CHECK_ARRAY_NEAR(out, ref, nout, 0.0);
   free(in);
@@ -866,7 +897,9 @@ static void random_dw_case(int32_t channels, int32_t mult_n) {
   for (i = 0; i < p.out.c; i++)
     bias[i] = (int32_t)(bias64[i] = rnd(-40000, 40000));
   ref_dw_int(&p, in32, f32, has_bias ? bias64 : NULL, ref);
-  tml_depthwise_conv2d_s8(&p, in, f, has_bias ? bias : NULL, out, NULL);
+  tml_depthwise_conv2d_s8(
+      &p, in, f, has_bias ? bias : NULL, out,
+      scratch_for(tml_depthwise_conv2d_s8_scratch_size(&p)));
   CHECK_ARRAY_EQ(out, ref, nout);
 
   fin = malloc(sizeof *fin * nin);
@@ -878,7 +911,9 @@ static void random_dw_case(int32_t channels, int32_t mult_n) {
   for (i = 0; i < nf; i++) ff[i] = rndf();
   for (i = 0; i < p.out.c; i++) fbias[i] = rndf();
   ref_dw_f32(&p, fin, ff, has_bias ? fbias : NULL, fref);
-  tml_depthwise_conv2d_f32(&p, fin, ff, has_bias ? fbias : NULL, fout, NULL);
+  tml_depthwise_conv2d_f32(
+      &p, fin, ff, has_bias ? fbias : NULL, fout,
+      scratch_for(tml_depthwise_conv2d_f32_scratch_size(&p)));
   CHECK_ARRAY_NEAR(fout, fref, nout, 0.0);
 
   free(in32);

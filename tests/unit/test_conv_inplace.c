@@ -62,7 +62,11 @@ static void depthwise_case(int32_t n, int32_t h, int32_t w, int32_t c,
   }
   CHECK(tml_depthwise_conv2d_s8_inplace_ok(&p));
   CHECK(tml_depthwise_conv2d_s8_inplace_scratch_size(&p) <= sizeof scratch);
-  tml_depthwise_conv2d_s8(&p, in, filter, bias, want, NULL);
+  {
+    void *ws = malloc(tml_depthwise_conv2d_s8_scratch_size(&p) + 1);
+    tml_depthwise_conv2d_s8(&p, in, filter, bias, want, ws);
+    free(ws);
+  }
   memcpy(buf, in, in_n);
   tml_depthwise_conv2d_s8_inplace(&p, buf, filter, bias, scratch);
   CHECK_ARRAY_EQ(buf, want, out_n);
@@ -90,7 +94,11 @@ static void pointwise_case(int32_t n, int32_t h, int32_t w, int32_t ic,
   for (i = 0; i < oc; i++) bias[i] = rnd(-5000, 5000);
   CHECK(tml_conv2d_s8_inplace_ok(&p));
   CHECK(tml_conv2d_s8_inplace_scratch_size(&p) <= sizeof scratch);
-  tml_conv2d_s8(&p, in, filter, with_bias ? bias : NULL, want, NULL);
+  {
+    void *ws = malloc(tml_conv2d_s8_scratch_size(&p) + 1);
+    tml_conv2d_s8(&p, in, filter, with_bias ? bias : NULL, want, ws);
+    free(ws);
+  }
   /* Poison the bytes past the input: the kernel must not read them. */
   memset(buf, 0x5a, big);
   memcpy(buf, in, in_n);

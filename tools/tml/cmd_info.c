@@ -181,6 +181,17 @@ static uint64_t op_macs(const tml_model *m, const tml_op_view *op) {
   }
 }
 
+uint64_t cli_model_macs(const tml_model *m) {
+  uint64_t total = 0;
+  uint32_t k;
+  for (k = 0; k < m->n_ops; k++) {
+    tml_op_view op;
+    if (tml_model_op(m, (int32_t)k, &op, NULL) == TML_OK)
+      total += op_macs(m, &op);
+  }
+  return total;
+}
+
 static void print_shape(FILE *out, const tml_tensor_view *t) {
   int32_t i;
   fputc('[', out);

@@ -11,10 +11,13 @@ static void usage(FILE *out) {
         "\n"
         "  info MODEL [--json]          operators, tensors, parameters, MACs,\n"
         "                               arena bytes\n"
-        "  run MODEL --input IN --output OUT [--repeat N]\n"
-        "                               run the model on the raw input bytes IN\n"
+        "  run MODEL --input IN --output OUT [--repeat N] [--batch N]\n"
+        "      [--threads T]            run the model on the raw input bytes IN\n"
         "                               (all inputs concatenated), write all\n"
-        "                               outputs concatenated to OUT\n"
+        "                               outputs concatenated to OUT; IN may\n"
+        "                               hold a batch of N inputs (N outputs)\n"
+        "  bench MODEL [--json] [--repeat N] [--warmup N] [--zero]\n"
+        "                               median invoke latency, MACs, MAC/s\n"
         "  plan MODEL [--json] [--svg FILE]\n"
         "                               the arena plan: offsets, sizes, lifetimes\n"
         "  compile MODEL -o DIR [--name NAME]\n"
@@ -34,6 +37,7 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(argv[1], "info")) return cmd_info(argc - 1, argv + 1);
   if (!strcmp(argv[1], "run")) return cmd_run(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "bench")) return cmd_bench(argc - 1, argv + 1);
   if (!strcmp(argv[1], "plan")) return cmd_plan(argc - 1, argv + 1);
   if (!strcmp(argv[1], "compile")) return cmd_compile(argc - 1, argv + 1);
   if (!strcmp(argv[1], "eval")) return cmd_eval(argc - 1, argv + 1);

@@ -5,6 +5,7 @@
 #define TML_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "tml.h"
@@ -29,6 +30,10 @@ int cli_load_model(const char *path, cli_file *f, tml_model *m);
 void cli_report(const char *what, const tml_error *err);
 void cli_errorf(const char *fmt, ...);
 
+/* Multiply-accumulates of one invoke (CONV_2D, DEPTHWISE_CONV_2D,
+** FULLY_CONNECTED, SVDF, LSTM), as `tml info` counts them. */
+uint64_t cli_model_macs(const tml_model *m);
+
 /* JSON string escaping for names (which come from the model). */
 void cli_json_string(FILE *out, const char *s, size_t n);
 
@@ -37,5 +42,6 @@ int cmd_run(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

@@ -15,12 +15,68 @@
 void tml_conv2d_s8_portable(const tml_conv_params *p, const int8_t *in,
                             const int8_t *filter, const int32_t *bias,
                             int8_t *out, void *scratch);
+void tml_conv2d_f32_portable(const tml_conv_params *p, const float *in,
+                             const float *filter, const float *bias, float *out,
+                             void *scratch);
 void tml_depthwise_conv2d_s8_portable(const tml_conv_params *p,
                                       const int8_t *in, const int8_t *filter,
                                       const int32_t *bias, int8_t *out,
                                       void *scratch);
+void tml_depthwise_conv2d_f32_portable(const tml_conv_params *p,
+                                       const float *in, const float *filter,
+                                       const float *bias, float *out,
+                                       void *scratch);
 void tml_fully_connected_s8_portable(const tml_fc_params *p, const int8_t *in,
                                      const int8_t *w, const int32_t *bias,
                                      int8_t *out);
+void tml_fully_connected_f32_portable(const tml_fc_params *p, const float *in,
+                                      const float *w, const float *bias,
+                                      float *out);
+
+/* x86-64 host variants (<family>_x86.c). They exist only where GCC-style
+** target attributes and CPU builtins do (GCC, Clang), so the rest of the
+** library still builds for any x86-64 and for other architectures. */
+#if !defined(TML_KERNELS_PORTABLE) && defined(__x86_64__) && defined(__GNUC__)
+#define TML_KERNELS_X86 1
+
+/* The CPU check reads what libgcc / compiler-rt found with cpuid (and
+** XGETBV: the OS saves the AVX state) in a constructor before main: state
+** written once before any thread starts, so the dispatch holds no mutable
+** state of its own and is thread-safe. */
+#define TML_CPU_AVX2() __builtin_cpu_supports("avx2")
+#define TML_CPU_SSE41() __builtin_cpu_supports("sse4.1")
+
+void tml_conv2d_s8_avx2(const tml_conv_params *p, const int8_t *in,
+                        const int8_t *filter, const int32_t *bias, int8_t *out,
+                        void *scratch);
+size_t tml_conv2d_s8_avx2_scratch_size(const tml_conv_params *p);
+void tml_conv2d_f32_avx2(const tml_conv_params *p, const float *in,
+                         const float *filter, const float *bias, float *out,
+                         void *scratch);
+size_t tml_conv2d_f32_avx2_scratch_size(const tml_conv_params *p);
+void tml_depthwise_conv2d_s8_avx2(const tml_conv_params *p, const int8_t *in,
+                                  const int8_t *filter, const int32_t *bias,
+                                  int8_t *out, void *scratch);
+void tml_depthwise_conv2d_f32_avx2(const tml_conv_params *p, const float *in,
+                                   const float *filter, const float *bias,
+                                   float *out, void *scratch);
+void tml_fully_connected_s8_avx2(const tml_fc_params *p, const int8_t *in,
+                                 const int8_t *w, const int32_t *bias,
+                                 int8_t *out);
+void tml_fully_connected_f32_avx2(const tml_fc_params *p, const float *in,
+                                  const float *w, const float *bias,
+                                  float *out);
+void tml_conv2d_s8_sse41(const tml_conv_params *p, const int8_t *in,
+                         const int8_t *filter, const int32_t *bias,
+                         int8_t *out, void *scratch);
+size_t tml_conv2d_s8_sse41_scratch_size(const tml_conv_params *p);
+void tml_depthwise_conv2d_s8_sse41(const tml_conv_params *p,
+                                   const int8_t *in, const int8_t *filter,
+                                   const int32_t *bias, int8_t *out,
+                                   void *scratch);
+void tml_fully_connected_s8_sse41(const tml_fc_params *p, const int8_t *in,
+                                  const int8_t *w, const int32_t *bias,
+                                  int8_t *out);
+#endif
 
 #endif

@@ -180,9 +180,9 @@ void tml_conv2d_s16_b32(const tml_conv_params *p, const int16_t *in,
   conv_s16(p, in, filter, NULL, bias, out);
 }
 
-void tml_conv2d_f32(const tml_conv_params *p, const float *in,
-                    const float *filter, const float *bias, float *out,
-                    void *scratch) {
+void tml_conv2d_f32_portable(const tml_conv_params *p, const float *in,
+                             const float *filter, const float *bias, float *out,
+                             void *scratch) {
   const int32_t fc = p->filter.c;
   conv_steps s;
   int32_t b, oy, ox, g, k, fy, r;
@@ -213,17 +213,7 @@ void tml_conv2d_f32(const tml_conv_params *p, const float *in,
   }
 }
 
-size_t tml_conv2d_s8_scratch_size(const tml_conv_params *p) {
-  (void)p;
-  return 0;
-}
-
 size_t tml_conv2d_s16_scratch_size(const tml_conv_params *p) {
-  (void)p;
-  return 0;
-}
-
-size_t tml_conv2d_f32_scratch_size(const tml_conv_params *p) {
   (void)p;
   return 0;
 }
@@ -258,8 +248,49 @@ tml_status tml_conv2d_f32_init(tml_conv_params *p, tml_activation act) {
   return tml_activation_range_f32(act, &p->fact_min, &p->fact_max);
 }
 
+/* The scratch sizes ask the same CPU question as the kernels, so the
+** planner reserves what the variant picked on this machine uses. */
+size_t tml_conv2d_s8_scratch_size(const tml_conv_params *p) {
+#if TML_KERNELS_X86
+  if (TML_CPU_AVX2()) return tml_conv2d_s8_avx2_scratch_size(p);
+  if (TML_CPU_SSE41()) return tml_conv2d_s8_sse41_scratch_size(p);
+#endif
+  (void)p;
+  return 0;
+}
+
 void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                    const int8_t *filter, const int32_t *bias, int8_t *out,
                    void *scratch) {
+#if TML_KERNELS_X86
+  if (TML_CPU_AVX2()) {
+    tml_conv2d_s8_avx2(p, in, filter, bias, out, scratch);
+    return;
+  }
+  if (TML_CPU_SSE41()) {
+    tml_conv2d_s8_sse41(p, in, filter, bias, out, scratch);
+    return;
+  }
+#endif
   tml_conv2d_s8_portable(p, in, filter, bias, out, scratch);
+}
+
+size_t tml_conv2d_f32_scratch_size(const tml_conv_params *p) {
+#if TML_KERNELS_X86
+  if (TML_CPU_AVX2()) return tml_conv2d_f32_avx2_scratch_size(p);
+#endif
+  (void)p;
+  return 0;
+}
+
+void tml_conv2d_f32(const tml_conv_params *p, const float *in,
+                    const float *filter, const float *bias, float *out,
+                    void *scratch) {
+#if TML_KERNELS_X86
+  if (TML_CPU_AVX2()) {
+    tml_conv2d_f32_avx2(p, in, filter, bias, out, scratch);
+    return;
+  }
+#endif
+  tml_conv2d_f32_portable(p, in, filter, bias, out, scratch);
 }

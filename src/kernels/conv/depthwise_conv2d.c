@@ -109,9 +109,10 @@ void tml_depthwise_conv2d_s8_portable(const tml_conv_params *p, const int8_t *in
   }
 }
 
-void tml_depthwise_conv2d_f32(const tml_conv_params *p, const float *in,
-                              const float *filter, const float *bias,
-                              float *out, void *scratch) {
+void tml_depthwise_conv2d_f32_portable(const tml_conv_params *p,
+                                       const float *in, const float *filter,
+                                       const float *bias, float *out,
+                                       void *scratch) {
   const int32_t oc_n = p->out.c, mult = p->depth_multiplier;
   const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
   const ptrdiff_t tap = (ptrdiff_t)p->dilation_w * p->in.c;
@@ -190,5 +191,27 @@ tml_status tml_depthwise_conv2d_f32_init(tml_conv_params *p,
 void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                              const int8_t *filter, const int32_t *bias,
                              int8_t *out, void *scratch) {
+#if TML_KERNELS_X86
+  if (TML_CPU_AVX2()) {
+    tml_depthwise_conv2d_s8_avx2(p, in, filter, bias, out, scratch);
+    return;
+  }
+  if (TML_CPU_SSE41()) {
+    tml_depthwise_conv2d_s8_sse41(p, in, filter, bias, out, scratch);
+    return;
+  }
+#endif
   tml_depthwise_conv2d_s8_portable(p, in, filter, bias, out, scratch);
+}
+
+void tml_depthwise_conv2d_f32(const tml_conv_params *p, const float *in,
+                              const float *filter, const float *bias,
+                              float *out, void *scratch) {
+#if TML_KERNELS_X86
+  if (TML_CPU_AVX2()) {
+    tml_depthwise_conv2d_f32_avx2(p, in, filter, bias, out, scratch);
+    return;
+  }
+#endif
+  tml_depthwise_conv2d_f32_portable(p, in, filter, bias, out, scratch);
 }

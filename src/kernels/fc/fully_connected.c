@@ -80,8 +80,9 @@ void tml_fully_connected_s16_b32(const tml_fc_params *p, const int16_t *in,
   fc_s16(p, in, w, NULL, bias, out);
 }
 
-void tml_fully_connected_f32(const tml_fc_params *p, const float *in,
-                             const float *w, const float *bias, float *out) {
+void tml_fully_connected_f32_portable(const tml_fc_params *p, const float *in,
+                                      const float *w, const float *bias,
+                                      float *out) {
   const int32_t depth = p->in_depth;
   const float lo = p->fact_min, hi = p->fact_max;
   int32_t b, o, i;
@@ -176,5 +177,26 @@ tml_status tml_fully_connected_f32_init(tml_fc_params *p, tml_activation act) {
 
 void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
                             const int8_t *w, const int32_t *bias, int8_t *out) {
+#if TML_KERNELS_X86
+  if (TML_CPU_AVX2()) {
+    tml_fully_connected_s8_avx2(p, in, w, bias, out);
+    return;
+  }
+  if (TML_CPU_SSE41()) {
+    tml_fully_connected_s8_sse41(p, in, w, bias, out);
+    return;
+  }
+#endif
   tml_fully_connected_s8_portable(p, in, w, bias, out);
+}
+
+void tml_fully_connected_f32(const tml_fc_params *p, const float *in,
+                             const float *w, const float *bias, float *out) {
+#if TML_KERNELS_X86
+  if (TML_CPU_AVX2()) {
+    tml_fully_connected_f32_avx2(p, in, w, bias, out);
+    return;
+  }
+#endif
+  tml_fully_connected_f32_portable(p, in, w, bias, out);
 }
