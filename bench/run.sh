@@ -14,8 +14,9 @@
 #   MODEL kernels=portable instructions=N
 #   MODEL kernels=dsp instructions=N macs=M
 # then the arena each model uses on the device (it.arena_used), and the stack
-# depth of the invoke and of the setup (tml_model_load + tml_init). N = the perf region's count minus 2 (an empty region
-# counts 2: perf_begin's `bx lr` and the `bl perf_end`). Every firmware also
+# depth of the invoke and of the setup (tml_model_load + tml_init).
+# N = the perf region's count minus 2 (an empty region counts 2: perf_begin's
+# `bx lr` and the `bl perf_end`). Every firmware also
 # checks its output against the golden case; a mismatch fails the run.
 set -eu
 
