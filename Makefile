@@ -31,7 +31,7 @@ test-asan: deps
 
 # Firmware under QEMU (docs/cortex-m.md): every golden case on Cortex-M4
 # (mps2-an386), the models that fit on Cortex-M55 (mps3-an547).
-CM_TOOLCHAIN = -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake
+CM_TOOLCHAIN = --no-warn-unused-cli -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake
 test-target: deps
 	@scripts/deps.sh target
 	cmake -S . -B $(BUILD_CM4) $(CM_TOOLCHAIN) -DTML_CPU=cortex-m4 >/dev/null
