@@ -18,6 +18,11 @@ for group in "$@"; do
       need cmake cmake ;;
     target)
       need arm-none-eabi-gcc gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+      # newlib-nano and its semihosting library ship apart from the compiler.
+      command -v arm-none-eabi-gcc >/dev/null 2>&1 &&
+        [ -z "$(arm-none-eabi-gcc -mthumb -mcpu=cortex-m4 -mfloat-abi=hard \
+                -mfpu=fpv4-sp-d16 -print-file-name=librdimon_nano.a | grep /)" ] &&
+        pkgs="$pkgs libnewlib-arm-none-eabi"
       need qemu-system-arm qemu-system-arm ;;
     fuzz)
       need clang clang
