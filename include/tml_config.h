@@ -32,9 +32,16 @@
 #endif
 
 /* Let the planner run depthwise and pointwise convolutions in place (one
-** channel or one pixel at a time) where that lowers the arena's peak. */
+** channel or one pixel at a time) where that lowers the arena's peak. On an
+** x86-64 host the vector kernels run out of place, and RAM is plentiful, so
+** the interpreter there plans for speed; `tml plan` and `tml compile` plan
+** for a device either way. */
 #ifndef TML_PLAN_INPLACE
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(TML_KERNELS_PORTABLE)
+#define TML_PLAN_INPLACE 0
+#else
 #define TML_PLAN_INPLACE 1
+#endif
 #endif
 
 /* Alignment (bytes) of every tensor placed in the arena. Kernels only need the

@@ -14,7 +14,8 @@ static size_t need_bytes(const tml_layout *l) {
   return l->persistent + (l->planned > l->work ? l->planned : l->work);
 }
 
-tml_status tml_arena_size(const tml_model *m, size_t *bytes, tml_error *err) {
+tml_status tml_arena_size_ex(const tml_model *m, int inplace, size_t *bytes,
+                             tml_error *err) {
   tml_plan_item items[TML_ARENA_SIZE_ITEMS];
   tml_layout l;
   tml_status s;
@@ -25,10 +26,14 @@ tml_status tml_arena_size(const tml_model *m, size_t *bytes, tml_error *err) {
                     "to TML_ARENA_SIZE_ITEMS (%d): call tml_init with a large "
                     "arena and read arena_used",
                     (unsigned)tml_plan_items(m), TML_ARENA_SIZE_ITEMS);
-  s = tml_plan(m, items, &l, err);
+  s = tml_plan(m, items, &l, inplace, err);
   if (s != TML_OK) return s;
   *bytes = need_bytes(&l);
   return TML_OK;
+}
+
+tml_status tml_arena_size(const tml_model *m, size_t *bytes, tml_error *err) {
+  return tml_arena_size_ex(m, TML_PLAN_INPLACE, bytes, err);
 }
 
 static uint8_t *tensor_data(uint8_t *base, uint8_t *acts,
@@ -40,8 +45,8 @@ static uint8_t *tensor_data(uint8_t *base, uint8_t *acts,
   return (items[i].first == TML_PERSISTENT ? base : acts) + items[i].offset;
 }
 
-tml_status tml_init(tml_interp *it, const tml_model *m, void *arena,
-                    size_t arena_size, tml_error *err) {
+tml_status tml_init_ex(tml_interp *it, const tml_model *m, void *arena,
+                       size_t arena_size, int inplace, tml_error *err) {
   uint8_t *base, *acts, *rec;
   size_t avail, work, need;
   tml_plan_item *items;
@@ -68,7 +73,7 @@ tml_status tml_init(tml_interp *it, const tml_model *m, void *arena,
   /* The work items sit at the arena's end while records are written at its
   ** start; tml_plan's layout keeps the two apart. */
   items = (tml_plan_item *)(void *)(base + ((avail - work) & ~(size_t)7));
-  s = tml_plan(m, items, &l, err);
+  s = tml_plan(m, items, &l, inplace, err);
   if (s != TML_OK) return s;
   need = need_bytes(&l);
   if (need + (size_t)(base - (uint8_t *)arena) > arena_size ||
@@ -131,6 +136,11 @@ tml_status tml_init(tml_interp *it, const tml_model *m, void *arena,
   it->n_outputs = m->n_outputs;
   it->ready = 1;
   return tml_reset(it);
+}
+
+tml_status tml_init(tml_interp *it, const tml_model *m, void *arena,
+                    size_t arena_size, tml_error *err) {
+  return tml_init_ex(it, m, arena, arena_size, TML_PLAN_INPLACE, err);
 }
 
 tml_status tml_reset(tml_interp *it) {

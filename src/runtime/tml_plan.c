@@ -325,7 +325,7 @@ static void want_inplace(const tml_model *m, tml_plan_item *items,
 }
 
 tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
-                    tml_error *err) {
+                    int inplace, tml_error *err) {
   const int32_t nt = (int32_t)m->n_tensors, n = (int32_t)tml_plan_items(m);
   size_t var_bytes = 0, none, all, some;
   int32_t i;
@@ -369,12 +369,12 @@ tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
   }
   l->lower_bound = lower_bound(m, items, -1, nt);
 
-#if TML_PLAN_INPLACE
-  want_inplace(m, items, 0);
-  all = plan_config(m, items, n);
-#else
-  all = SIZE_MAX;
-#endif
+  if (inplace) {
+    want_inplace(m, items, 0);
+    all = plan_config(m, items, n);
+  } else {
+    all = SIZE_MAX;
+  }
   for (i = nt; i < n; i++) items[i].flags &= (uint16_t)~F_WANT_INPLACE;
   none = plan_config(m, items, n);
   if (all < none) {

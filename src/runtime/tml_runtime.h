@@ -185,8 +185,16 @@ typedef struct tml_var {
   int32_t value;   /* byte every element is set to (int8: zero point) */
 } tml_var;
 
-/* Measure every op and plan the arena in items[0 .. tml_plan_items(m)). */
+/* Measure every op and plan the arena in items[0 .. tml_plan_items(m)).
+** inplace: let convolutions run in place where that lowers the peak. */
 tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
-                    tml_error *err);
+                    int inplace, tml_error *err);
+
+/* tml_arena_size and tml_init with the in-place choice made by the caller
+** (they use TML_PLAN_INPLACE): `tml compile` plans for a device. */
+tml_status tml_arena_size_ex(const tml_model *m, int inplace, size_t *bytes,
+                             tml_error *err);
+tml_status tml_init_ex(tml_interp *it, const tml_model *m, void *arena,
+                       size_t arena_size, int inplace, tml_error *err);
 
 #endif

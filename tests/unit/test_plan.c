@@ -22,7 +22,8 @@ static int planned(const tml_plan_item *it) {
 }
 
 /* Checks one plan; returns the planned bytes. */
-static size_t check_plan(const tml_model *m, const char *what) {
+static size_t check_plan_with(const tml_model *m, const char *what,
+                              int inplace) {
   const uint32_t n = tml_plan_items(m);
   tml_plan_item *it = calloc(n, sizeof *it);
   tml_layout l;
@@ -31,7 +32,7 @@ static size_t check_plan(const tml_model *m, const char *what) {
   int32_t k;
   size_t group_bound = 0;
   int bad = 0;
-  if (tml_plan(m, it, &l, &err) != TML_OK) {
+  if (tml_plan(m, it, &l, inplace, &err) != TML_OK) {
     fprintf(stderr, "%s: %s\n", what, err.message);
     CHECK(0);
     free(it);
@@ -81,6 +82,14 @@ static size_t check_plan(const tml_model *m, const char *what) {
   CHECK_EQ(bad, 0);
   free(it);
   return l.planned;
+}
+
+/* Both plans: in-place convolutions allowed (devices) and not (hosts); the
+** first may only be smaller. */
+static size_t check_plan(const tml_model *m, const char *what) {
+  const size_t with = check_plan_with(m, what, 1);
+  CHECK(with <= check_plan_with(m, what, 0));
+  return with;
 }
 
 static void shared_models(void) {

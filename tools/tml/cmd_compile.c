@@ -667,10 +667,11 @@ int cmd_compile(int argc, char **argv) {
   if (cli_load_model(path, &f, &m) != 0) return 1;
   items = calloc(tml_plan_items(&m), sizeof *items);
   if (!items) goto done;
-  if (tml_plan(&m, items, &l, &err) != TML_OK ||
-      tml_arena_size(&m, &arena_size, &err) != TML_OK ||
+  /* Plan for a device: in-place convolutions where they lower the peak. */
+  if (tml_plan(&m, items, &l, 1, &err) != TML_OK ||
+      tml_arena_size_ex(&m, 1, &arena_size, &err) != TML_OK ||
       !(arena = cli_alloc(arena_size)) ||
-      tml_init(&it, &m, arena, arena_size, &err) != TML_OK) {
+      tml_init_ex(&it, &m, arena, arena_size, 1, &err) != TML_OK) {
     cli_report(path, &err);
     goto done;
   }

@@ -140,7 +140,7 @@ int cmd_plan(int argc, char **argv) {
   v.n = tml_plan_items(&m);
   v.items = calloc(v.n ? v.n : 1, sizeof *v.items);
   if (!v.items) goto done;
-  if (tml_plan(&m, v.items, &v.l, &err) != TML_OK) {
+  if (tml_plan(&m, v.items, &v.l, 1, &err) != TML_OK) {
     cli_report(path, &err);
     goto done;
   }
@@ -172,7 +172,8 @@ int cmd_plan(int argc, char **argv) {
     }
     printf("]}\n");
   } else {
-    printf("model: %s\n", path);
+    printf("model: %s (plan for a device: convolutions run in place where "
+           "that lowers the peak)\n", path);
     printf("arena: %zu bytes = %zu kernel records + %zu I/O and state + %zu "
            "planned%s\n",
            arena, v.l.records, v.l.persistent - v.l.records,

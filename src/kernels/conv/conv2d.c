@@ -248,13 +248,13 @@ tml_status tml_conv2d_f32_init(tml_conv_params *p, tml_activation act) {
   return tml_activation_range_f32(act, &p->fact_min, &p->fact_max);
 }
 
-/* The scratch sizes ask the same CPU question as the kernels, so the
-** planner reserves what the variant picked on this machine uses. */
+/* The host variants keep their working memory on the stack (host stacks are
+** megabytes), so the plan of a model, and the code `tml compile` writes, are
+** the same on the host as on a device. Beyond this size they give way to the
+** portable kernel. */
+#define TML_X86_STACK_SCRATCH (256 * 1024)
+
 size_t tml_conv2d_s8_scratch_size(const tml_conv_params *p) {
-#if TML_KERNELS_X86
-  if (TML_CPU_AVX2()) return tml_conv2d_s8_avx2_scratch_size(p);
-  if (TML_CPU_SSE41()) return tml_conv2d_s8_sse41_scratch_size(p);
-#endif
   (void)p;
   return 0;
 }
@@ -263,12 +263,13 @@ void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                    const int8_t *filter, const int32_t *bias, int8_t *out,
                    void *scratch) {
 #if TML_KERNELS_X86
-  if (TML_CPU_AVX2()) {
-    tml_conv2d_s8_avx2(p, in, filter, bias, out, scratch);
-    return;
-  }
-  if (TML_CPU_SSE41()) {
-    tml_conv2d_s8_sse41(p, in, filter, bias, out, scratch);
+  if ((TML_CPU_AVX2() || TML_CPU_SSE41()) &&
+      tml_conv2d_s8_avx2_scratch_size(p) <= TML_X86_STACK_SCRATCH) {
+    uint64_t work[TML_X86_STACK_SCRATCH / 8];
+    if (TML_CPU_AVX2())
+      tml_conv2d_s8_avx2(p, in, filter, bias, out, work);
+    else
+      tml_conv2d_s8_sse41(p, in, filter, bias, out, work);
     return;
   }
 #endif
@@ -276,9 +277,6 @@ void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
 }
 
 size_t tml_conv2d_f32_scratch_size(const tml_conv_params *p) {
-#if TML_KERNELS_X86
-  if (TML_CPU_AVX2()) return tml_conv2d_f32_avx2_scratch_size(p);
-#endif
   (void)p;
   return 0;
 }
@@ -287,8 +285,10 @@ void tml_conv2d_f32(const tml_conv_params *p, const float *in,
                     const float *filter, const float *bias, float *out,
                     void *scratch) {
 #if TML_KERNELS_X86
-  if (TML_CPU_AVX2()) {
-    tml_conv2d_f32_avx2(p, in, filter, bias, out, scratch);
+  if (TML_CPU_AVX2() &&
+      tml_conv2d_f32_avx2_scratch_size(p) <= TML_X86_STACK_SCRATCH) {
+    uint64_t work[TML_X86_STACK_SCRATCH / 8];
+    tml_conv2d_f32_avx2(p, in, filter, bias, out, work);
     return;
   }
 #endif

@@ -82,36 +82,36 @@ size_t tml_conv2d_s8_inplace_scratch_size(const tml_conv_params *p) {
   return (size_t)p->in.c;
 }
 
-static void pixel_s8(const tml_conv_params *p, const int8_t *x,
-                     const int8_t *filter, const int32_t *bias, int8_t *out) {
-  const int32_t ic = p->in.c;
-  int32_t o, i;
-  for (o = 0; o < p->out.c; o++) {
-    const int8_t *f = filter + (size_t)o * ic;
-    uint32_t acc = bias ? (uint32_t)bias[o] : 0u;
-    for (i = 0; i < ic; i++)
-      acc += (uint32_t)((int32_t)f[i] * ((int32_t)x[i] + p->in_offset));
-    out[o] = tml_conv_out_s8(acc, p->mult[o], p->shift[o], p->out_offset,
-                             p->act_min, p->act_max);
-  }
-}
-
 void tml_conv2d_s8_inplace(const tml_conv_params *p, int8_t *data,
                            const int8_t *filter, const int32_t *bias,
                            void *scratch) {
   const size_t n = (size_t)p->in.n * (size_t)p->in.h * (size_t)p->in.w;
   const size_t ic = (size_t)p->in.c, oc = (size_t)p->out.c;
   int8_t *x = (int8_t *)scratch;
+  tml_fc_params f;
   size_t q;
+  /* One pixel of a 1x1 convolution is a per-channel fully connected layer,
+  ** so each pixel runs the (possibly vectorised) FC kernel. */
+  memset(&f, 0, sizeof f);
+  f.batches = 1;
+  f.in_depth = p->in.c;
+  f.out_depth = p->out.c;
+  f.in_offset = p->in_offset;
+  f.out_offset = p->out_offset;
+  f.act_min = p->act_min;
+  f.act_max = p->act_max;
+  f.n_mult = p->out.c;
+  f.mult = p->mult;
+  f.shift = p->shift;
   if (oc <= ic) {
     for (q = 0; q < n; q++) {
       memcpy(x, data + q * ic, ic);
-      pixel_s8(p, x, filter, bias, data + q * oc);
+      tml_fully_connected_s8(&f, x, filter, bias, data + q * oc);
     }
   } else {
     for (q = n; q-- > 0;) {
       memcpy(x, data + q * ic, ic);
-      pixel_s8(p, x, filter, bias, data + q * oc);
+      tml_fully_connected_s8(&f, x, filter, bias, data + q * oc);
     }
   }
 }
