@@ -4,7 +4,9 @@
 #   compiled: the C of `tml compile` (const weights and parameters, one
 #             kernel call per op) + the kernels it calls;
 #   interp:   the interpreter (reader, planner, preparers, every operator) +
-#             the .tflite file as a const array + a static arena.
+#             the .tflite file as a const array + a static arena;
+#   interp-min: the same with only the model's operators (TML_OP_SELECT) and
+#             no error messages (TML_ERROR_MESSAGES=0).
 # Figures are bytes of text, rodata, data, bss, from the linked ELF (startup
 # and newlib's memcpy/memset included; no printf, no semihosting), and
 # "beyond": flash beyond the weights (compiled: minus the NAME_t* arrays;
@@ -46,7 +48,7 @@ symbols() {
     NF == 4 && $4 ~ re { t += hex($2) } END { print t + 0 }'
 }
 
-printf '%-24s %-8s %7s %7s %6s %6s %14s %12s\n' model build text rodata data bss \
+printf '%-24s %-10s %7s %7s %6s %6s %14s %12s\n' model build text rodata data bss \
   flash_beyond RAM_beyond
 for m in kws_ref_model vww_96_int8 pretrainedResnet_quant ad01_int8 \
          str_ww_ref_model micro_speech_quantized; do
@@ -70,7 +72,7 @@ EOF
   set -- $(sections "$W/c.elf")
   weights=$(symbols "$W/c.elf" "^${m}_t[0-9]+$")
   arena=$(sed -n "s/^#define [A-Z0-9_]*_ARENA_SIZE \([0-9]*\)/\1/p" "$W/$m.h")
-  printf '%-24s %-8s %7d %7d %6d %6d %14d %12d\n' "$m" compiled "$1" "$2" "$3" "$4" \
+  printf '%-24s %-10s %7d %7d %6d %6d %14d %12d\n' "$m" compiled "$1" "$2" "$3" "$4" \
     $(($1 + $2 + $3 - weights)) $(($3 + $4 - arena))
 
   # Interpreter: the model file as a 16-aligned const array, a static arena
@@ -101,10 +103,16 @@ int main(void) {
   return ((volatile unsigned char *)t.data)[0];
 }
 EOF
-  arm-none-eabi-gcc $CFLAGS "$W/main_i.c" "$W/model.c" $LIB \
-    "$ROOT/port/cortex-m/startup.c" $LDFLAGS -o "$W/i.elf" -lm 2>"$W/log" ||
-    { cat "$W/log" >&2; exit 1; }
-  set -- $(sections "$W/i.elf")
-  printf '%-24s %-8s %7d %7d %6d %6d %14d %12d\n' "$m" interp "$1" "$2" "$3" "$4" \
-    $(($1 + $2 + $3 - size)) $(($3 + $4 - arena))
+  # interp: every operator, error messages on; interp-min: only the model's
+  # operators (`tml info --ops`) and no error messages.
+  for variant in interp interp-min; do
+    extra=""
+    [ $variant = interp-min ] && extra="$("$TML" info "$f" --ops) -DTML_ERROR_MESSAGES=0"
+    arm-none-eabi-gcc $CFLAGS $extra "$W/main_i.c" "$W/model.c" $LIB \
+      "$ROOT/port/cortex-m/startup.c" $LDFLAGS -o "$W/i.elf" -lm 2>"$W/log" ||
+      { cat "$W/log" >&2; exit 1; }
+    set -- $(sections "$W/i.elf")
+    printf '%-24s %-10s %7d %7d %6d %6d %14d %12d\n' "$m" $variant "$1" "$2" "$3" "$4" \
+      $(($1 + $2 + $3 - size)) $(($3 + $4 - arena))
+  done
 done
