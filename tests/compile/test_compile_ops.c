@@ -209,6 +209,21 @@ static tflw_model *fc(int t, int tb) {
                 ins, 3, out, o, ins, 1);
 }
 
+/* Weights and bias from one buffer (int8 [3,4] and int32 [3]): each gets
+** an array of its own type. */
+static tflw_model *fc_shared_buffer(void) {
+  static const int8_t bytes[12] = {5, 0, 0, 0, -6, -1, -1, -1, 7, 0, 0, 0};
+  tflw_model *w = tflw_new();
+  const int b = tflw_buffer(w, bytes, sizeof bytes);
+  int32_t ins[3], out;
+  ins[0] = act(w, "in", TML_INT8, DIMS(2, 4), 0.1f, 1);
+  ins[1] = tensor(w, "w", TML_INT8, DIMS(3, 4), b, 0.01f, 0, 0);
+  ins[2] = tensor(w, "bias", TML_INT32, DIMS(3), b, 0.001f, 0, 0);
+  out = act(w, "out", TML_INT8, DIMS(2, 3), 0.02f, 0);
+  return one_op(w, TML_OP_FULLY_CONNECTED, 4, ins, 3, out,
+                tflw_opt_begin(w, TFLW_OPT_FULLY_CONNECTED), ins, 1);
+}
+
 /* 3x3 windows, stride 2, SAME, on [1,6,6,2]. */
 static tflw_model *pool(int op, int t) {
   tflw_model *w = tflw_new();
@@ -437,6 +452,7 @@ static tflw_model *graph(void) {
   X(fc_s16, 1, fc(I16, I64))                                                \
   X(fc_s16_b32, 1, fc(I16, I32))                                            \
   X(fc_f32, 1, fc(F32, F32))                                                \
+  X(fc_shared_buffer_s8, 1, fc_shared_buffer())                             \
   X(avgpool_s8, 1, pool(TML_OP_AVERAGE_POOL_2D, I8))                        \
   X(avgpool_s16, 1, pool(TML_OP_AVERAGE_POOL_2D, I16))                      \
   X(avgpool_f32, 1, pool(TML_OP_AVERAGE_POOL_2D, F32))                      \

@@ -8,6 +8,8 @@
 ** (activations and scratch), offsets in a state buffer (recurrent state), or
 ** const arrays (per-channel multipliers, tables). Only the planned region of
 ** the arena survives: no records, no tensor tables, no op table.
+** This file drives it and writes NAME.h and NAME.c; compile_ops.c writes
+** each op, compile_params.c its parameters (docs/compiler.md).
 */
 #define _POSIX_C_SOURCE 200112L
 #include <ctype.h>
@@ -218,8 +220,7 @@ static int write_source(cctx *c, const char *path, const char *hname,
     fprintf(f, "/* tensor %u '", (unsigned)t);
     cc_comment_text(f, v.name, v.name_len > 100 ? 100 : v.name_len);
     fputs("' */\n", f);
-    cc_array(f, ident, v.type, v.data, v.data_size / cc_elem_size(v.type),
-             NULL);
+    cc_array(f, ident, v.type, v.data, v.data_size, NULL);
   }
   if (copy_stream(c->decl, f) != 0) rc = -1;
   fprintf(f, "static union {\n  uint64_t align;\n  uint8_t bytes[%lu];\n} "

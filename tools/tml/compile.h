@@ -32,7 +32,6 @@ typedef struct cctx {
 
 /* C type of a tensor element ("uint8_t" for raw bytes). */
 const char *cc_ctype(int32_t type);
-size_t cc_elem_size(int32_t type);
 /* A float literal that reads back as v exactly (FLT_MAX, INFINITY, NAN by
 ** name). */
 void cc_float(char *buf, size_t n, float v);
@@ -42,17 +41,16 @@ void cc_i32(char *buf, size_t n, int32_t v);
 /* Text from the model (names) made safe inside a C comment: no comment
 ** end or nesting, trigraph or line splice can come out of it. */
 void cc_comment_text(FILE *out, const char *s, size_t n);
-/* static const array `ident` of n elements (cc_ctype, cc_elem_size) of
-** `type` read from data, with
-** an optional comment line before it. */
+/* static const array `ident` of `type` (cc_ctype) holding the `bytes`
+** bytes at data, 16-aligned, with an optional comment line before it. */
 void cc_array(FILE *out, const char *ident, int32_t type, const void *data,
-              size_t n, const char *comment);
+              size_t bytes, const char *comment);
 
 /* The C expression of a record's data pointer, typed `ct` ("const int8_t",
 ** "int16_t", "void", ...): NULL, an offset in the arena `a`, an offset in
-** the state buffer, or a constant array of the model (marked needed). A
-** pointer elsewhere, or a write through a constant, sets c->failed and
-** c->why. */
+** the state buffer, or the array of the constant tensor whose data starts
+** there (marked needed). A pointer elsewhere, or a write through a
+** constant, sets c->failed and c->why. */
 void cc_ptr(cctx *c, char *buf, size_t n, const void *p, const char *ct);
 
 /* Designated initializers, wrapped at 79 columns:

@@ -3,8 +3,6 @@
 ** function names the kernel it runs and the element types of its data, so a
 ** table maps eval functions to the emitter of their record kind.
 */
-#include <string.h>
-
 #include "compile.h"
 
 typedef struct kdesc kdesc;
@@ -196,16 +194,15 @@ static void emit_pad_dynamic(cctx *c, int k, const tml_rec *r,
   fputs(");\n  }\n", c->body);
 }
 
-/* t: data; the scratch of the integer kernels is int32 sums. The float
-** kernel gets no scratch, as tml_eval_mean_f32 passes none. */
+/* t: data, scratch (NULL: none, as tml_eval_mean_f32 passes none). */
 static void emit_mean(cctx *c, int k, const tml_rec *r, const kdesc *d) {
   const tml_mean_rec *q = (const tml_mean_rec *)(const void *)r;
   cc_params_mean(c, k, &q->p);
   call_begin(c, d->kernel, k);
   call_in(c, q->in, d->t[0]);
   call_out(c, q->out, d->t[0]);
-  if (strcmp(d->t[0], "float"))
-    call_out(c, q->scratch, "int32_t");
+  if (d->t[1])
+    call_out(c, q->scratch, d->t[1]);
   else
     fputs(", NULL", c->body);
   call_end(c);
@@ -288,7 +285,7 @@ static void emit_lstm(cctx *c, int k, const tml_rec *r, const kdesc *d) {
   const void *w_in[4], *w_rec[4], *bias[4];
   int g;
   cc_params_lstm(c, k, &q->p);
-  if (!strcmp(d->t[0], "int8_t")) {
+  if (d->eval == tml_eval_lstm_s8) {
     const tml_lstm_data_s8 *s = &q->d.s8;
     for (g = 0; g < 4; g++) {
       w_in[g] = s->w_in[g];
@@ -403,8 +400,8 @@ static const kdesc kernels[] = {
   K(pad_dynamic, emit_pad_dynamic, "tml_pad", VOID, VOID, NULL)
   K(transpose, emit_transpose, "tml_transpose", VOID, VOID, NULL)
   K(strided_slice, emit_slice, "tml_strided_slice", VOID, VOID, NULL)
-  K(mean_s8, emit_mean, "tml_mean_s8", I8, NULL, NULL)
-  K(mean_s16, emit_mean, "tml_mean_s16", I16, NULL, NULL)
+  K(mean_s8, emit_mean, "tml_mean_s8", I8, I32, NULL)
+  K(mean_s16, emit_mean, "tml_mean_s16", I16, I32, NULL)
   K(mean_f32, emit_mean, "tml_mean_f32", F32, NULL, NULL)
   K(svdf_s8, emit_svdf, "tml_svdf_s8", I8, I16, I32)
   K(svdf_f32, emit_svdf, "tml_svdf_f32", F32, F32, F32)

@@ -36,7 +36,7 @@ static void array_decl(cctx *c, int k, const char *what, int32_t type,
   char ident[96];
   if (!data) return;
   snprintf(ident, sizeof ident, "%s_op%d_%s", c->name, k, what);
-  cc_array(c->decl, ident, type, data, n, NULL);
+  cc_array(c->decl, ident, type, data, n * tml_type_size(type), NULL);
 }
 
 static void act_range(cc_init *w, int32_t act_min, int32_t act_max,

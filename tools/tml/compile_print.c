@@ -36,11 +36,6 @@ const char *cc_ctype(int32_t type) {
   return i < 0 ? "uint8_t" : ctypes[i].c;
 }
 
-size_t cc_elem_size(int32_t type) {
-  const int i = ctype_index(type);
-  return i < 0 ? 1 : ctypes[i].size;
-}
-
 void cc_float(char *buf, size_t n, float v) {
   if (isnan(v))
     snprintf(buf, n, "NAN");
@@ -123,19 +118,28 @@ static void print_element(FILE *out, int32_t type, const uint8_t *p) {
 }
 
 void cc_array(FILE *out, const char *ident, int32_t type, const void *data,
-              size_t n, const char *comment) {
+              size_t bytes, const char *comment) {
   const int t = ctype_index(type);
   const int32_t et = t < 0 ? TML_UINT8 : type;
   const size_t es = t < 0 ? 1 : ctypes[t].size;
-  const size_t per_line = es == 1 ? 16 : es == 2 ? 12 : et == TML_FLOAT32 ? 5 : es == 4 ? 8 : 3;
+  const size_t n = (bytes + es - 1) / es;
+  const size_t per_line = es == 1   ? 16
+                          : es == 2 ? 12
+                          : et == TML_FLOAT32 ? 5
+                          : es == 4 ? 8
+                                    : 3;
   const uint8_t *b = (const uint8_t *)data;
   size_t i;
   if (comment) fprintf(out, "/* %s */\n", comment);
   fprintf(out, "static const %s %s[%lu] TML_ALIGNED(16) = {", cc_ctype(type),
           ident, (unsigned long)(n ? n : 1));
   for (i = 0; i < n; i++) {
+    /* A last partial element (a buffer that is no whole number of them)
+    ** is padded with zeros: the array covers every byte of the data. */
+    uint8_t e[8] = {0};
+    memcpy(e, b + i * es, i * es + es <= bytes ? es : bytes - i * es);
     fputs(i % per_line ? " " : "\n  ", out);
-    print_element(out, et, b + i * es);
+    print_element(out, et, e);
     if (i + 1 < n) fputc(',', out);
   }
   fputs(n ? "\n};\n\n" : "0};\n\n", out);
@@ -143,20 +147,29 @@ void cc_array(FILE *out, const char *ident, int32_t type, const void *data,
 
 /* ------------------------------------------------------------ pointers */
 
-/* The constant tensor holding byte b: the first of the element type the
-** kernel reads (one array serves tensors sharing a buffer), else the first
-** at all. -1 if none. */
+/* The constant tensor whose data starts at b: of those (tensors may share
+** a buffer, and a hostile model may make buffers overlap) the one with the
+** most bytes, so that its array covers whatever a kernel reads from b; then
+** one of the element type the kernel reads; then the first. -1 if none. */
 static int32_t constant_at(const cctx *c, const uint8_t *b, const char *base) {
-  int32_t t, any = -1;
+  int32_t t, best = -1;
+  uint32_t best_size = 0;
+  int best_typed = 0;
   for (t = 0; t < (int32_t)c->m->n_tensors; t++) {
     tml_tensor_view v;
-    if (tml_model_tensor(c->m, t, &v, NULL) != TML_OK || !v.data ||
-        v.is_variable || b < v.data || b >= v.data + v.data_size)
+    int typed;
+    if (tml_model_tensor(c->m, t, &v, NULL) != TML_OK || v.data != b ||
+        v.is_variable)
       continue;
-    if (!strcmp(cc_ctype(v.type), base)) return t;
-    if (any < 0) any = t;
+    typed = !strcmp(cc_ctype(v.type), base);
+    if (best < 0 || v.data_size > best_size ||
+        (v.data_size == best_size && typed && !best_typed)) {
+      best = t;
+      best_size = v.data_size;
+      best_typed = typed;
+    }
   }
-  return any;
+  return best;
 }
 
 void cc_ptr(cctx *c, char *buf, size_t n, const void *p, const char *ct) {
@@ -184,19 +197,13 @@ void cc_ptr(cctx *c, char *buf, size_t n, const void *p, const char *ct) {
           : -1;
   if (t >= 0 && is_const) {
     tml_tensor_view v;
-    unsigned long off;
     tml_model_tensor(c->m, t, &v, NULL);
-    off = (unsigned long)(b - v.data);
     c->need[t] = 1;
-    if (!off && (!strcmp(cc_ctype(v.type), base) || !strcmp(base, "void")))
+    if (!strcmp(cc_ctype(v.type), base) || !strcmp(base, "void"))
       snprintf(buf, n, "%s_t%ld", c->name, (long)t);
-    else if (!strcmp(base, "void"))
-      snprintf(buf, n, "(const void *)((const uint8_t *)%s_t%ld + %lu)",
-               c->name, (long)t, off);
     else
-      snprintf(buf, n,
-               "(const %s *)(const void *)((const uint8_t *)%s_t%ld + %lu)",
-               base, c->name, (long)t, off);
+      snprintf(buf, n, "(const %s *)(const void *)%s_t%ld", base, c->name,
+               (long)t);
     return;
   }
   if (!c->failed) {
@@ -205,8 +212,8 @@ void cc_ptr(cctx *c, char *buf, size_t n, const void *p, const char *ct) {
                (long)t);
     else
       snprintf(c->why, sizeof c->why,
-               "a data pointer is outside the arena, the state and the "
-               "model's constants");
+               "a data pointer is outside the arena and the state, and "
+               "not at the start of a constant tensor");
   }
   c->failed = 1;
   snprintf(buf, n, "NULL");
