@@ -157,4 +157,8 @@ static inline int32_t tml_fp_reciprocal(int32_t x, int32_t integer_digits,
       (int32_t)(normalised - ((uint32_t)1 << 31)));
 }
 
+/* sigmoid(i / 24) in Q0.16 for i = 0..255, as TFLite ships it
+** (tml_sigmoid_table.c). */
+extern const uint16_t tml_sigmoid_table[256];
+
 #endif
