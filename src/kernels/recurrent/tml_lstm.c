@@ -221,39 +221,11 @@ tml_status tml_lstm_init(tml_lstm_params *p,
 /* TFLite's int16 logistic on a Q3.12 input (multiplier 3, as the LSTM calls
 ** it): the table is indexed by 3x / 2^9, i.e. steps of 1/24, and linearly
 ** interpolated on the 9 remaining bits. Output Q0.15. */
-int16_t tml_rec_sigmoid_s16(int32_t x) {
-  const int32_t v = x * 3;
-  const uint32_t a = (uint32_t)(v < 0 ? -v : v);
-  const uint32_t k = a >> 9;
-  uint32_t r;
-  if (k >= 255) {
-    r = 0x7FFFu << 10;
-  } else {
-    const uint32_t lo = tml_sigmoid_table[k], hi = tml_sigmoid_table[k + 1];
-    r = (lo << 9) + (a & 0x1FFu) * (hi - lo);
-  }
-  r = v >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
-  return (int16_t)(r >> 10);
-}
+int16_t tml_rec_sigmoid_s16(int32_t x) { return tml_sigmoid_q15(x * 3); }
 
-/* TFLite's int16 tanh: the input is scaled by mult then divided by
-** 2^rshift (rounded), the table is indexed in steps of 1/48 (sigmoid(2x))
-** and interpolated on 8 bits. The reference's formula for negative inputs
-** is exactly the negation of the positive one, so it is computed on |v|. */
 int16_t tml_rec_tanh_s16(int32_t x, int32_t mult, int32_t rshift) {
   const int32_t round = rshift > 0 ? (int32_t)1 << (rshift - 1) : 0;
-  const int32_t v = (x * mult + round) >> rshift;
-  const uint32_t a = (uint32_t)(v < 0 ? -v : v);
-  const uint32_t k = a >> 8;
-  int32_t r;
-  if (k >= 255) {
-    r = 0xFFFF << 8;
-  } else {
-    const uint32_t lo = tml_sigmoid_table[k], hi = tml_sigmoid_table[k + 1];
-    r = (int32_t)((lo << 8) + (a & 0xFFu) * (hi - lo));
-  }
-  r = (r - (1 << 23) + (1 << 7)) >> 8;
-  return (int16_t)(v >= 0 ? r : -r);
+  return tml_tanh_q15((x * mult + round) >> rshift);
 }
 
 static int32_t sat16(int32_t x) { return TML_CLAMP(x, -32768, 32767); }
