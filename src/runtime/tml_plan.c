@@ -100,7 +100,12 @@ static tml_status lifetimes(const tml_model *m, tml_plan_item *items,
     int32_t t = tml_model_input(m, i);
     tml_tensor_view v;
     tml_model_tensor(m, t, &v, NULL);
-    if (!v.data && !v.is_variable) items[t].first = 0;
+    /* tml_set_input would write into the model, which may be in flash. */
+    if (v.data && !v.is_variable)
+      return tml_fail(err, TML_ERR_GRAPH, -1, t,
+                      "model input %u (tensor %d '%.*s') is a constant",
+                      (unsigned)i, (int)t, (int)v.name_len, v.name);
+    if (!v.is_variable) items[t].first = 0;
   }
   for (k = 0; k < no; k++) {
     tml_op_view op;
