@@ -502,6 +502,21 @@ static void test_api_cases(void) {
   in[2] = FLT_MAX;
   CHECK_EQ(tml_set_input(&it, 0, in, sizeof in), TML_OK);
   CHECK_EQ(tml_invoke(&it), TML_OK);
+#if TML_ARENA_CANARY
+  {
+    /* A kernel writing one byte past the planned region. */
+    tml_tensor o;
+    CHECK_EQ(tml_output(&it, 0, &o), TML_OK);
+    CHECK((uint8_t *)o.data + o.bytes <= it.canary);
+    CHECK(it.canary + 8 <= it.arena + need);
+    it.canary[5] ^= 0x40;
+    CHECK_EQ(tml_invoke(&it), TML_ERR_CANARY);
+    CHECK_EQ(tml_invoke(&it), TML_ERR_CANARY);
+    CHECK_EQ(tml_init(&it, &m, arena, need, &err), TML_OK);
+    CHECK_EQ(tml_set_input(&it, 0, in, sizeof in), TML_OK);
+    CHECK_EQ(tml_invoke(&it), TML_OK);
+  }
+#endif
   free(b);
 }
 
