@@ -25,12 +25,16 @@ for t in "$test_build"/tests/test_*; do
   [ -x "$t" ] && TFLW_SEED_DIR=$seeds/models "$t" >/dev/null 2>&1 || true
 done
 find "$seeds/models" -size +32k -delete
-# CLI seeds: "run" on each small model's golden inputs (format: fuzz_cli.c).
-for d in "$shared"/golden/hello_world_int8 "$shared"/golden/hello_world_float; do
-  n=$(basename "$d")
-  for f in "$d"/*.in; do
-    { printf 'run\0'; cat "$f"; } >"$seeds/cli/$n-$(basename "$f")"
-  done
+# CLI seeds (format: fuzz_cli.c): run and eval on the golden inputs of
+# hello_world_int8 (model 0) and hello_world_float (model 1).
+for f in "$shared"/golden/hello_world_int8/*.in; do
+  { printf '\000run\000\000'; cat "$f"; } >"$seeds/cli/int8-run-$(basename "$f")"
+  { printf '\000eval\000--scale\0000.5\000\000'; cat "$f" "$f"; } \
+    >"$seeds/cli/int8-eval-$(basename "$f")"
+done
+for f in "$shared"/golden/hello_world_float/*.in; do
+  { printf '\001run\000--repeat\0002\000\000'; cat "$f"; } \
+    >"$seeds/cli/float-run-$(basename "$f")"
 done
 
 status=0

@@ -616,11 +616,10 @@ static int write_source(cctx *c, const char *path, const char *hname) {
   return rc;
 }
 
-int cmd_compile(int argc, char **argv) {
-  const char *path = NULL, *dir = NULL, *name = NULL;
-  char cname[64], up[64], hpath[1024], cpath[1024], hname[80];
-  cli_file f;
-  tml_model m;
+int cli_compile(const tml_model *model, const char *what, const char *dir,
+                const char *cname) {
+  char up[64], hpath[1024], cpath[1024], hname[80];
+  const tml_model m = *model;
   tml_interp it;
   tml_error err;
   tml_layout l;
@@ -630,48 +629,19 @@ int cmd_compile(int argc, char **argv) {
   cctx c;
   const uint8_t *p;
   uint32_t k;
-  int i, rc = 1;
+  int rc = 1;
 
   memset(&c, 0, sizeof c);
-  for (i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "-o") && i + 1 < argc)
-      dir = argv[++i];
-    else if (!strcmp(argv[i], "--name") && i + 1 < argc)
-      name = argv[++i];
-    else if (!path && argv[i][0] != '-')
-      path = argv[i];
-    else {
-      cli_errorf("compile: unexpected argument '%s'", argv[i]);
-      return 2;
-    }
-  }
-  if (!path || !dir) {
-    cli_errorf("usage: tml compile MODEL -o DIR [--name NAME]");
-    return 2;
-  }
-  /* NAME: given, or the model's file name; made a C identifier. */
-  if (!name) {
-    const char *s = strrchr(path, '/');
-    name = s ? s + 1 : path;
-  }
-  for (i = 0, k = 0; name[i] && name[i] != '.' && k + 1 < sizeof cname; i++)
-    cname[k++] = isalnum((unsigned char)name[i]) ? name[i] : '_';
-  cname[k] = '\0';
-  if (!k || isdigit((unsigned char)cname[0])) {
-    cli_errorf("compile: '%s' does not make a C name; use --name", name);
-    return 2;
-  }
-  for (k = 0; cname[k]; k++) up[k] = (char)toupper((unsigned char)cname[k]);
+  for (k = 0; cname[k] && k + 1 < sizeof up; k++)
+    up[k] = (char)toupper((unsigned char)cname[k]);
   up[k] = '\0';
-
-  if (cli_load_model(path, &f, &m) != 0) return 1;
   items = calloc(tml_plan_items(&m), sizeof *items);
   if (!items) goto done;
   if (tml_plan(&m, items, &l, &err) != TML_OK ||
       tml_arena_size(&m, &arena_size, &err) != TML_OK ||
       !(arena = cli_alloc(arena_size)) ||
       tml_init(&it, &m, arena, arena_size, &err) != TML_OK) {
-    cli_report(path, &err);
+    cli_report(what, &err);
     goto done;
   }
   c.name = cname;
@@ -721,6 +691,47 @@ done:
   free(c.need);
   free(items);
   free(arena);
+  return rc;
+}
+
+int cmd_compile(int argc, char **argv) {
+  const char *path = NULL, *dir = NULL, *name = NULL;
+  char cname[64];
+  cli_file f;
+  tml_model m;
+  uint32_t k;
+  int i, rc;
+
+  for (i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-o") && i + 1 < argc)
+      dir = argv[++i];
+    else if (!strcmp(argv[i], "--name") && i + 1 < argc)
+      name = argv[++i];
+    else if (!path && argv[i][0] != '-')
+      path = argv[i];
+    else {
+      cli_errorf("compile: unexpected argument '%s'", argv[i]);
+      return 2;
+    }
+  }
+  if (!path || !dir) {
+    cli_errorf("usage: tml compile MODEL -o DIR [--name NAME]");
+    return 2;
+  }
+  /* NAME: given, or the model's file name; made a C identifier. */
+  if (!name) {
+    const char *s = strrchr(path, '/');
+    name = s ? s + 1 : path;
+  }
+  for (i = 0, k = 0; name[i] && name[i] != '.' && k + 1 < sizeof cname; i++)
+    cname[k++] = isalnum((unsigned char)name[i]) ? name[i] : '_';
+  cname[k] = '\0';
+  if (!k || isdigit((unsigned char)cname[0])) {
+    cli_errorf("compile: '%s' does not make a C name; use --name", name);
+    return 2;
+  }
+  if (cli_load_model(path, &f, &m) != 0) return 1;
+  rc = cli_compile(&m, path, dir, cname);
   cli_free_file(&f);
   return rc;
 }

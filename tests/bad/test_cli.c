@@ -1,0 +1,129 @@
+/*
+** Bad input to the tml command, in-process: `tml run` input files of the
+** wrong size or with NaN/Inf, bad options; `tml eval` on a model with a
+** scalar output and with --scale nan (both found by fuzz/fuzz_cli.c).
+** Exit codes: 0 success, 1 bad data, 2 bad usage.
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tflite_writer.h"
+#include "tml_cli.h"
+#include "tml_reader.h"
+#include "tml_test.h"
+
+static char dir[] = "/tmp/tml-test-cli-XXXXXX";
+static char model_add[96], model_scalar[96], in_path[96], out_path[96];
+
+static void write_models(void) {
+  const int32_t d23[2] = {2, 3}, d1[1] = {1};
+  const int32_t add_in[2] = {0, 1}, add_out[1] = {2}, r_in[1] = {0},
+                r_out[1] = {1};
+  const float scale = 0.5f;
+  const int64_t zp = 3;
+  unsigned char *bytes = NULL;
+  size_t size = 0;
+  tflw_model *w = tflw_new();
+  tflw_tensor(w, "a", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
+  tflw_tensor(w, "b", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
+  tflw_tensor(w, "sum", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
+  tflw_op(w, TML_OP_ADD, 1, add_in, 2, add_out, 1, TFLW_NO_OPTIONS, NULL, 0);
+  tflw_io(w, add_in, 2, add_out, 1);
+  CHECK_EQ(tflw_finish(w, &bytes, &size), 0);
+  CHECK_EQ(cli_write_file(model_add, bytes, size), 0);
+  free(bytes);
+  tflw_free(w);
+
+  w = tflw_new();
+  tflw_tensor(w, "x", TML_INT8, 1, d1, 0, &scale, &zp, 1, 0, 0);
+  tflw_tensor(w, "scalar", TML_INT8, 0, NULL, 0, &scale, &zp, 1, 0, 0);
+  tflw_op(w, TML_OP_RESHAPE, 1, r_in, 1, r_out, 1, TFLW_NO_OPTIONS, NULL, 0);
+  tflw_io(w, r_in, 1, r_out, 1);
+  CHECK_EQ(tflw_finish(w, &bytes, &size), 0);
+  CHECK_EQ(cli_write_file(model_scalar, bytes, size), 0);
+  free(bytes);
+  tflw_free(w);
+}
+
+static int run(const char *model, const void *in, size_t n, const char *opt,
+               const char *val) {
+  char *argv[10];
+  int argc = 0;
+  CHECK_EQ(cli_write_file(in_path, in, n), 0);
+  argv[argc++] = "run";
+  argv[argc++] = (char *)model;
+  argv[argc++] = "--input";
+  argv[argc++] = in_path;
+  argv[argc++] = "--output";
+  argv[argc++] = out_path;
+  if (opt) argv[argc++] = (char *)opt;
+  if (val) argv[argc++] = (char *)val;
+  argv[argc] = NULL;
+  return cmd_run(argc, argv);
+}
+
+static int eval(const char *model, const void *images, size_t n,
+                const char *scale) {
+  char *argv[10];
+  int argc = 0;
+  CHECK_EQ(cli_write_file(in_path, images, n), 0);
+  argv[argc++] = "eval";
+  argv[argc++] = (char *)model;
+  argv[argc++] = "--images";
+  argv[argc++] = in_path;
+  argv[argc++] = "--labels";
+  argv[argc++] = in_path;
+  if (scale) {
+    argv[argc++] = "--scale";
+    argv[argc++] = (char *)scale;
+  }
+  argv[argc] = NULL;
+  return cmd_eval(argc, argv);
+}
+
+int main(void) {
+  float in[13] = {0}; /* 12 used: two [2,3] inputs; one more for a longer file */
+  const unsigned char images[4] = {0, 1, 2, 255};
+  cli_file out;
+
+  if (!mkdtemp(dir)) return 1;
+  snprintf(model_add, sizeof model_add, "%s/add.tflite", dir);
+  snprintf(model_scalar, sizeof model_scalar, "%s/scalar.tflite", dir);
+  snprintf(in_path, sizeof in_path, "%s/in", dir);
+  snprintf(out_path, sizeof out_path, "%s/out", dir);
+  write_models();
+
+  CHECK_EQ(run(model_add, in, 48, NULL, NULL), 0);
+  CHECK_EQ(cli_read_file(out_path, &out), 0);
+  CHECK_EQ(out.size, 24);
+  cli_free_file(&out);
+  CHECK_EQ(run(model_add, in, 48 - 1, NULL, NULL), 1);
+  CHECK_EQ(run(model_add, in, 52, NULL, NULL), 1);
+  CHECK_EQ(run(model_add, in, 0, NULL, NULL), 1);
+  in[7] = NAN; /* the second input's second element */
+  CHECK_EQ(run(model_add, in, 48, NULL, NULL), 1);
+  in[7] = -INFINITY;
+  CHECK_EQ(run(model_add, in, 48, NULL, NULL), 1);
+  in[7] = 0;
+  CHECK_EQ(run(model_add, in, 48, "--repeat", "3"), 0);
+  CHECK_EQ(run(model_add, in, 48, "--repeat", "0"), 2);
+  CHECK_EQ(run(model_add, in, 48, "--repeat", "2x"), 2);
+  CHECK_EQ(run(model_add, in, 48, "--repeat", NULL), 2);
+  CHECK_EQ(run(model_add, in, 48, "--bogus", NULL), 2);
+  CHECK_EQ(run(in_path, in, sizeof in, NULL, NULL), 1); /* not a model */
+
+  /* fuzz: a scalar output read dims[-1]; --scale nan converted NaN to int */
+  CHECK_EQ(eval(model_scalar, images, sizeof images, NULL), 0);
+  CHECK_EQ(eval(model_scalar, images, sizeof images, "nan"), 0);
+  CHECK_EQ(eval(model_scalar, images, sizeof images, "inf"), 0);
+  CHECK_EQ(eval(model_add, images, sizeof images, NULL), 1); /* 2 inputs */
+
+  unlink(model_add);
+  unlink(model_scalar);
+  unlink(in_path);
+  unlink(out_path);
+  rmdir(dir);
+  return TEST_REPORT();
+}
