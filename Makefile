@@ -2,11 +2,14 @@
 # `make test` runs every test; `make demo` shows what TML does.
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_VALGRIND ?= build-valgrind
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
 TML_SHARED ?= $(abspath ../shared)
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 export TML_SHARED
 
-.PHONY: all deps test test-host test-asan demo clean
+.PHONY: all deps test test-host test-asan test-valgrind fuzz fuzz-build demo clean
 
 all: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -16,8 +19,9 @@ deps:
 	@scripts/deps.sh build
 
 # Every test: the unit and golden tests, then the same again under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
-test: test-host test-asan
+# AddressSanitizer and UndefinedBehaviorSanitizer, and under valgrind; then
+# every fuzz target for FUZZ_SECONDS (60) each.
+test: test-host test-asan test-valgrind fuzz
 
 test-host: all
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -27,8 +31,28 @@ test-asan: deps
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
 	ctest --test-dir $(BUILD_ASAN) --output-on-failure -j $(JOBS)
 
+# The release build's suite with every test run by valgrind memcheck (no
+# suppressions): an invalid access, an uninitialised read or a leak fails it.
+test-valgrind: deps
+	@scripts/deps.sh valgrind
+	cmake -S . -B $(BUILD_VALGRIND) -DCMAKE_BUILD_TYPE=Release \
+	  "-DCMAKE_CROSSCOMPILING_EMULATOR=valgrind;-q;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite" >/dev/null
+	cmake --build $(BUILD_VALGRIND) -j $(JOBS)
+	ctest --test-dir $(BUILD_VALGRIND) --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (clang, ASan+UBSan), each run for FUZZ_SECONDS from seeds
+# made from ../shared and the unit tests' models: `make fuzz FUZZ_SECONDS=3600`.
+fuzz: all fuzz-build
+	fuzz/run.sh $(BUILD_FUZZ) $(BUILD) $(FUZZ_SECONDS)
+
+fuzz-build:
+	@scripts/deps.sh fuzz
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DTML_FUZZ=ON -DTML_TESTS=OFF >/dev/null
+	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+
 demo: all
 	@scripts/demo.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_VALGRIND) $(BUILD_FUZZ)
