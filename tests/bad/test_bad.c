@@ -384,6 +384,16 @@ static void test_byte_cases(void) {
     expect("shape outside", p, size, TML_ERR_OFFSET, "'input': shape");
   }
 
+  /* Op 0's options table with its vtable outside the model. */
+  {
+    tml_op_view op;
+    CHECK_EQ(tml_model_op(&m, 0, &op, NULL), TML_OK);
+    CHECK_EQ(op.has_options, 1);
+    memcpy(p, b, size), put_u32(p + op.options.pos, 0x7ffffff0u);
+    expect("options outside", p, size, TML_ERR_OFFSET,
+           "(FULLY_CONNECTED): options outside");
+  }
+
   /* Schema version. */
   CHECK_EQ(tml_fb_vector_table(&m, 0, 0, &root), 1);
   memcpy(p, b, size);
