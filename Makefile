@@ -42,8 +42,14 @@ test-valgrind: deps
 
 # libFuzzer targets (clang, ASan+UBSan), each run for FUZZ_SECONDS from seeds
 # made from ../shared and the unit tests' models: `make fuzz FUZZ_SECONDS=3600`.
+# Then the C that `tml compile` makes of up to 100 of those models must build
+# and run clean under ASan+UBSan, with the interpreter's output.
 fuzz: all fuzz-build
 	fuzz/run.sh $(BUILD_FUZZ) $(BUILD) $(FUZZ_SECONDS)
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DTML_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target tml
+	fuzz/compiled.sh $(BUILD)/tml $(BUILD_ASAN)/libtml.a 100 \
+	  $(BUILD_FUZZ)/seeds/models fuzz/corpus-compile
 
 fuzz-build:
 	@scripts/deps.sh fuzz

@@ -1,7 +1,8 @@
 /*
 ** Bad input to the tml command, in-process: `tml run` input files of the
 ** wrong size or with NaN/Inf, bad options; `tml eval` on a model with a
-** scalar output and with --scale nan (both found by fuzz/fuzz_cli.c).
+** scalar output and with --scale nan (both found by fuzz/fuzz_cli.c);
+** `tml compile` on a model whose output is a constant (fuzz/compiled.sh).
 ** Exit codes: 0 success, 1 bad data, 2 bad usage.
 */
 #define _POSIX_C_SOURCE 200809L
@@ -15,7 +16,8 @@
 #include "tml_test.h"
 
 static char dir[] = "/tmp/tml-test-cli-XXXXXX";
-static char model_add[96], model_scalar[96], in_path[96], out_path[96];
+static char model_add[96], model_scalar[96], model_const_out[96],
+    in_path[96], out_path[96];
 
 static void write_models(void) {
   const int32_t d23[2] = {2, 3}, d1[1] = {1};
@@ -33,6 +35,23 @@ static void write_models(void) {
   tflw_io(w, add_in, 2, add_out, 1);
   CHECK_EQ(tflw_finish(w, &bytes, &size), 0);
   CHECK_EQ(cli_write_file(model_add, bytes, size), 0);
+  free(bytes);
+  tflw_free(w);
+
+  w = tflw_new();
+  {
+    const float c[6] = {1, 2, 3, 4, 5, 6};
+    const int32_t outs[2] = {2, 3};
+    tflw_tensor(w, "a", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
+    tflw_tensor(w, "b", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
+    tflw_tensor(w, "sum", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
+    tflw_tensor(w, "c", TML_FLOAT32, 2, d23, tflw_buffer(w, c, sizeof c),
+                NULL, NULL, 0, 0, 0);
+    tflw_op(w, TML_OP_ADD, 1, add_in, 2, add_out, 1, TFLW_NO_OPTIONS, NULL, 0);
+    tflw_io(w, add_in, 2, outs, 2);
+  }
+  CHECK_EQ(tflw_finish(w, &bytes, &size), 0);
+  CHECK_EQ(cli_write_file(model_const_out, bytes, size), 0);
   free(bytes);
   tflw_free(w);
 
@@ -91,6 +110,8 @@ int main(void) {
   if (!mkdtemp(dir)) return 1;
   snprintf(model_add, sizeof model_add, "%s/add.tflite", dir);
   snprintf(model_scalar, sizeof model_scalar, "%s/scalar.tflite", dir);
+  snprintf(model_const_out, sizeof model_const_out, "%s/const_out.tflite",
+           dir);
   snprintf(in_path, sizeof in_path, "%s/in", dir);
   snprintf(out_path, sizeof out_path, "%s/out", dir);
   write_models();
@@ -120,6 +141,26 @@ int main(void) {
   CHECK_EQ(eval(model_scalar, images, sizeof images, "inf"), 0);
   CHECK_EQ(eval(model_add, images, sizeof images, NULL), 1); /* 2 inputs */
 
+  /* compile: a constant output has no place in the generated arena */
+  {
+    char *argv[6];
+    argv[0] = "compile";
+    argv[1] = model_const_out;
+    argv[2] = "-o";
+    argv[3] = dir;
+    argv[4] = "--name";
+    argv[5] = "m";
+    CHECK_EQ(cmd_compile(6, argv), 1);
+    argv[1] = model_add;
+    CHECK_EQ(cmd_compile(6, argv), 0);
+    snprintf(out_path, sizeof out_path, "%s/m.c", dir);
+    unlink(out_path);
+    snprintf(out_path, sizeof out_path, "%s/m.h", dir);
+    unlink(out_path);
+    snprintf(out_path, sizeof out_path, "%s/out", dir);
+  }
+
+  unlink(model_const_out);
   unlink(model_add);
   unlink(model_scalar);
   unlink(in_path);

@@ -657,6 +657,24 @@ int cli_compile(const tml_model *model, const char *what, const char *dir,
     if (hi > c.state_hi) c.state_hi = hi;
   }
   if (!it.n_vars) c.state_lo = c.state_hi = 0;
+  /* The generated code gives inputs and outputs as offsets in its arena; a
+  ** constant output lives in the model instead. */
+  for (k = 0; k < it.n_inputs + it.n_outputs; k++) {
+    tml_tensor t;
+    const int out = k >= it.n_inputs;
+    if (out)
+      tml_output(&it, (int)(k - it.n_inputs), &t);
+    else
+      tml_input(&it, (int)k, &t);
+    if ((uint8_t *)t.data < it.acts ||
+        (uint8_t *)t.data + t.bytes > it.acts + l.planned) {
+      cli_errorf("compile: %s %u is not an activation (a constant or a "
+                 "recurrent state); the generated code cannot return it",
+                 out ? "output" : "input",
+                 (unsigned)(out ? k - it.n_inputs : k));
+      goto done;
+    }
+  }
   c.need = calloc(m.n_tensors ? m.n_tensors : 1, 1);
   c.body = tmpfile();
   c.decl = tmpfile();
