@@ -11,6 +11,7 @@
 */
 #include <float.h>
 #include <math.h>
+#include <time.h>
 
 #include "tflite_writer.h"
 #include "tml.h"
@@ -530,6 +531,45 @@ static void test_api_cases(void) {
   free(b);
 }
 
+/* A hostile model may be large: 1000 ADDs, op k reading the outputs of ops
+** k-1 and k/2, so that many tensors live long. The planner's placement was
+** cubic in the model's size (2 s natively, a minute under valgrind); it must
+** stay well below that (CPU time, so a busy machine does not matter). */
+static void test_large_graph(void) {
+  enum { N = 1000 };
+  const int32_t d[1] = {16};
+  tflw_model *w = tflw_new();
+  unsigned char *bytes = NULL;
+  size_t size = 0, need = 0;
+  tml_model m;
+  tml_interp it;
+  tml_error err;
+  void *arena;
+  clock_t t0;
+  int k;
+  for (k = 0; k <= N; k++)
+    tflw_tensor(w, NULL, TML_FLOAT32, 1, d, 0, NULL, NULL, 0, 0, 0);
+  for (k = 0; k < N; k++) {
+    const int32_t in[2] = {k, k / 2}, out[1] = {k + 1};
+    tflw_op(w, TML_OP_ADD, 1, in, 2, out, 1, TFLW_NO_OPTIONS, NULL, 0);
+  }
+  {
+    const int32_t in = 0, out = N;
+    tflw_io(w, &in, 1, &out, 1);
+  }
+  CHECK_EQ(tflw_finish(w, &bytes, &size), 0);
+  tflw_free(w);
+  CHECK_EQ(tml_model_load(&m, bytes, size, &err), TML_OK);
+  /* Beyond TML_ARENA_SIZE_ITEMS: tml_init plans in the arena. */
+  CHECK_EQ(tml_arena_size(&m, &need, &err), TML_ERR_LIMIT);
+  arena = malloc(1 << 20);
+  t0 = clock();
+  CHECK_EQ(tml_init(&it, &m, arena, 1 << 20, &err), TML_OK);
+  CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 15.0);
+  free(arena);
+  free(bytes);
+}
+
 int main(void) {
   test_model_cases();
   expect_conv("valid conv", 1, 1, TML_OK, NULL);
@@ -538,5 +578,6 @@ int main(void) {
   test_byte_cases();
   test_truncated_shared();
   test_api_cases();
+  test_large_graph();
   return TEST_REPORT();
 }
