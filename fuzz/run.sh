@@ -12,13 +12,13 @@ set -eu
 cd "$(dirname "$0")/.."
 fuzz_build=$1 test_build=$2 seconds=$3
 shift 3
-targets=${*:-model compile cli}
+targets=${*:-model compile cli writer}
 shared=${TML_SHARED:-../shared}
 seeds=$fuzz_build/seeds
 
 # Seeds: models up to 32 KB (larger ones only slow mutation down).
 rm -rf "$seeds"
-mkdir -p "$seeds/models" "$seeds/cli"
+mkdir -p "$seeds/models" "$seeds/cli" "$seeds/none"
 find "$shared/models" -name '*.tflite' -size -33k -exec cp {} "$seeds/models/" \;
 for t in "$test_build"/tests/test_*; do
   case $t in *compiled*) continue ;; esac
@@ -43,6 +43,7 @@ for target in $targets; do
   mkdir -p "$corpus"
   case $target in
     cli) seed=$seeds/cli ;;
+    writer) seed=$seeds/none ;; # its input is a recipe, not a model
     *) seed=$seeds/models ;;
   esac
   log=$fuzz_build/fuzz-$target.log
