@@ -294,25 +294,63 @@ static void test_model_cases(void) {
   expect_fc("weights format", &f, TML_ERR_OPTIONS, "shuffled");
 }
 
-/* Options the window ops validate: a CONV_2D with its options fields. */
-static void expect_conv(const char *name, int padding, int stride,
-                        tml_status want, const char *word) {
-  static const unsigned char zeros[64];
-  const int32_t in_d[4] = {1, 4, 4, 1}, w_d[4] = {1, 2, 2, 1},
-                out_d[4] = {1, 3, 3, 1}, ins[2] = {0, 1}, outs[1] = {2};
+/* Options the window ops validate: a CONV_2D (or DEPTHWISE_CONV_2D) with its
+** options fields; float or int8 with a bias. The valid cases also seed the
+** fuzzers with convolution models. */
+static void expect_conv(const char *name, int builtin, int type, int padding,
+                        int stride, tml_status want, const char *word) {
+  static const unsigned char ones[64] = {1, 1, 1, 1, 1, 1, 1, 1,
+                                         1, 1, 1, 1, 1, 1, 1, 1};
+  const int32_t in_d[4] = {1, 4, 4, 1}, w_d[4] = {1, 2, 2, 1}, b_d[1] = {1},
+                out_d[4] = {1, 3, 3, 1}, ins[3] = {0, 1, 3}, outs[1] = {2};
+  const int q = type != TML_FLOAT32, dw = builtin == TML_OP_DEPTHWISE_CONV_2D;
+  const float s_io = 0.5f, s_w = 0.25f, s_b = 0.125f;
+  const int64_t zp = 0;
   tflw_model *w = tflw_new();
   unsigned char *bytes = NULL;
   size_t size = 0;
   int o;
-  tflw_tensor(w, "in", TML_FLOAT32, 4, in_d, 0, NULL, NULL, 0, 0, 0);
-  tflw_tensor(w, "filter", TML_FLOAT32, 4, w_d, tflw_buffer(w, zeros, 16),
-              NULL, NULL, 0, 0, 0);
-  tflw_tensor(w, "out", TML_FLOAT32, 4, out_d, 0, NULL, NULL, 0, 0, 0);
-  o = tflw_opt_begin(w, TFLW_OPT_CONV_2D);
+  tflw_tensor(w, "in", type, 4, in_d, 0, &s_io, &zp, q, 0, 0);
+  tflw_tensor(w, "filter", type, 4, w_d,
+              tflw_buffer(w, ones, q ? 4 : 16), &s_w, &zp, q, 0, 0);
+  tflw_tensor(w, "out", type, 4, out_d, 0, &s_io, &zp, q, 0, 0);
+  tflw_tensor(w, "bias", q ? TML_INT32 : TML_FLOAT32, 1, b_d,
+              tflw_buffer(w, ones, 4), &s_b, &zp, q, 0, 0);
+  o = tflw_opt_begin(w, dw ? TFLW_OPT_DEPTHWISE_CONV_2D : TFLW_OPT_CONV_2D);
   tflw_opt_u8(w, o, 0, padding);
   tflw_opt_i32(w, o, 1, stride);
   tflw_opt_i32(w, o, 2, stride);
-  tflw_op(w, TML_OP_CONV_2D, 1, ins, 2, outs, 1, o, NULL, 0);
+  if (dw) tflw_opt_i32(w, o, 3, 1); /* depth_multiplier */
+  tflw_op(w, builtin, 1, ins, 3, outs, 1, o, NULL, 0);
+  tflw_io(w, ins, 1, outs, 1);
+  CHECK_EQ(tflw_finish(w, &bytes, &size), 0);
+  tflw_free(w);
+  if (bytes) expect(name, bytes, size, want, word);
+  free(bytes);
+}
+
+/* Pooling windows (options fields: padding, stride w, h, filter w, h). The
+** valid cases also seed the fuzzers with pooling models. */
+static void expect_pool(const char *name, int builtin, int type, int filter,
+                        tml_status want, const char *word) {
+  const int32_t in_d[4] = {1, 4, 4, 2}, out_d[4] = {1, 2, 2, 2}, ins[1] = {0},
+                outs[1] = {1};
+  const float scale = 0.5f;
+  const int64_t zp = -1;
+  const int q = type != TML_FLOAT32;
+  tflw_model *w = tflw_new();
+  unsigned char *bytes = NULL;
+  size_t size = 0;
+  int o;
+  tflw_tensor(w, "in", type, 4, in_d, 0, &scale, &zp, q, 0, 0);
+  tflw_tensor(w, "out", type, 4, out_d, 0, &scale, &zp, q, 0, 0);
+  o = tflw_opt_begin(w, TFLW_OPT_POOL_2D);
+  tflw_opt_u8(w, o, 0, 1); /* VALID */
+  tflw_opt_i32(w, o, 1, 2);
+  tflw_opt_i32(w, o, 2, 2);
+  tflw_opt_i32(w, o, 3, filter);
+  tflw_opt_i32(w, o, 4, 2);
+  tflw_op(w, builtin, 1, ins, 1, outs, 1, o, NULL, 0);
   tflw_io(w, ins, 1, outs, 1);
   CHECK_EQ(tflw_finish(w, &bytes, &size), 0);
   tflw_free(w);
@@ -572,9 +610,27 @@ static void test_large_graph(void) {
 
 int main(void) {
   test_model_cases();
-  expect_conv("valid conv", 1, 1, TML_OK, NULL);
-  expect_conv("stride 0", 1, 0, TML_ERR_OPTIONS, "stride 0x0");
-  expect_conv("unknown padding", 7, 1, TML_ERR_OPTIONS, "padding 7");
+  expect_conv("valid float conv", TML_OP_CONV_2D, TML_FLOAT32, 1, 1, TML_OK,
+              NULL);
+  expect_conv("valid int8 conv", TML_OP_CONV_2D, TML_INT8, 1, 1, TML_OK, NULL);
+  expect_conv("valid int8 depthwise conv", TML_OP_DEPTHWISE_CONV_2D, TML_INT8,
+              1, 1, TML_OK, NULL);
+  expect_conv("valid float depthwise conv", TML_OP_DEPTHWISE_CONV_2D,
+              TML_FLOAT32, 1, 1, TML_OK, NULL);
+  expect_conv("stride 0", TML_OP_CONV_2D, TML_FLOAT32, 1, 0, TML_ERR_OPTIONS,
+              "stride 0x0");
+  expect_conv("unknown padding", TML_OP_CONV_2D, TML_INT8, 7, 1,
+              TML_ERR_OPTIONS, "padding 7");
+  expect_pool("valid float average pool", TML_OP_AVERAGE_POOL_2D,
+              TML_FLOAT32, 2, TML_OK, NULL);
+  expect_pool("valid int8 max pool", TML_OP_MAX_POOL_2D, TML_INT8, 2, TML_OK,
+              NULL);
+  expect_pool("valid int16 average pool", TML_OP_AVERAGE_POOL_2D, TML_INT16,
+              2, TML_OK, NULL);
+  expect_pool("pool filter 0", TML_OP_MAX_POOL_2D, TML_INT8, 0,
+              TML_ERR_OPTIONS, "filter 2x0");
+  expect_pool("pool window vs output", TML_OP_AVERAGE_POOL_2D, TML_FLOAT32, 3,
+              TML_ERR_SHAPE, "the window gives");
   test_byte_cases();
   test_truncated_shared();
   test_api_cases();
