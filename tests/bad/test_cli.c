@@ -134,6 +134,19 @@ int main(void) {
   CHECK_EQ(run(model_add, in, 48, "--repeat", NULL), 2);
   CHECK_EQ(run(model_add, in, 48, "--bogus", NULL), 2);
   CHECK_EQ(run(in_path, in, sizeof in, NULL, NULL), 1); /* not a model */
+  /* fuzz: a folder as a file made cli_read_file allocate LONG_MAX bytes */
+  CHECK_EQ(run(dir, in, sizeof in, NULL, NULL), 1);
+  {
+    char *argv[7];
+    argv[0] = "run";
+    argv[1] = model_add;
+    argv[2] = "--input";
+    argv[3] = dir;
+    argv[4] = "--output";
+    argv[5] = out_path;
+    argv[6] = NULL;
+    CHECK_EQ(cmd_run(6, argv), 1);
+  }
 
   /* fuzz: a scalar output read dims[-1]; --scale nan converted NaN to int */
   CHECK_EQ(eval(model_scalar, images, sizeof images, NULL), 0);
