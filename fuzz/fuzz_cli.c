@@ -9,11 +9,11 @@
 ** the labels file). The harness supplies the model and file arguments.
 **
 ** Models: the shared hello_world_int8 and hello_world_float (if TML_SHARED
-** is set), and models written here: two float inputs into ADD, and an int8
-** input reshaped to a scalar output.
+** is set), and two of tests/bad/cli_models.h: two float inputs into ADD, and
+** an int8 input reshaped to a scalar output.
 */
 #include "fuzz_common.h"
-#include "tflite_writer.h"
+#include "cli_models.h"
 #include "tml_cli.h"
 
 #define MAX_ARGS 8
@@ -55,33 +55,14 @@ static void copy_shared(const char *shared, const char *name) {
 }
 
 static void write_models(void) {
-  const int32_t d23[2] = {2, 3}, d1[1] = {1};
-  const int32_t add_in[2] = {0, 1}, add_out[1] = {2}, r_in[1] = {0},
-                r_out[1] = {1};
-  const float scale = 0.5f;
-  const int64_t zp = 3;
-  unsigned char *bytes;
-  size_t size;
-  tflw_model *w = tflw_new();
-  tflw_tensor(w, "a", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
-  tflw_tensor(w, "b", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
-  tflw_tensor(w, "sum", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
-  tflw_op(w, TML_OP_ADD, 1, add_in, 2, add_out, 1, TFLW_NO_OPTIONS, NULL, 0);
-  tflw_io(w, add_in, 2, add_out, 1);
-  if (tflw_finish(w, &bytes, &size) != 0) abort();
-  save(bytes, size);
-  free(bytes);
-  tflw_free(w);
-
-  w = tflw_new();
-  tflw_tensor(w, "x", TML_INT8, 1, d1, 0, &scale, &zp, 1, 0, 0);
-  tflw_tensor(w, "scalar", TML_INT8, 0, NULL, 0, &scale, &zp, 1, 0, 0);
-  tflw_op(w, TML_OP_RESHAPE, 1, r_in, 1, r_out, 1, TFLW_NO_OPTIONS, NULL, 0);
-  tflw_io(w, r_in, 1, r_out, 1);
-  if (tflw_finish(w, &bytes, &size) != 0) abort();
-  save(bytes, size);
-  free(bytes);
-  tflw_free(w);
+  int k;
+  for (k = CLI_MODEL_ADD; k <= CLI_MODEL_SCALAR; k++) {
+    size_t size;
+    unsigned char *bytes = cli_model(k, &size);
+    if (!bytes) abort();
+    save(bytes, size);
+    free(bytes);
+  }
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {

@@ -10,60 +10,20 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "tflite_writer.h"
+#include "cli_models.h"
 #include "tml_cli.h"
-#include "tml_reader.h"
 #include "tml_test.h"
 
 static char dir[] = "/tmp/tml-test-cli-XXXXXX";
 static char model_add[96], model_scalar[96], model_const_out[96],
     in_path[96], out_path[96];
 
-static void write_models(void) {
-  const int32_t d23[2] = {2, 3}, d1[1] = {1};
-  const int32_t add_in[2] = {0, 1}, add_out[1] = {2}, r_in[1] = {0},
-                r_out[1] = {1};
-  const float scale = 0.5f;
-  const int64_t zp = 3;
-  unsigned char *bytes = NULL;
+static void write_model(int which, const char *path) {
   size_t size = 0;
-  tflw_model *w = tflw_new();
-  tflw_tensor(w, "a", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
-  tflw_tensor(w, "b", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
-  tflw_tensor(w, "sum", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
-  tflw_op(w, TML_OP_ADD, 1, add_in, 2, add_out, 1, TFLW_NO_OPTIONS, NULL, 0);
-  tflw_io(w, add_in, 2, add_out, 1);
-  CHECK_EQ(tflw_finish(w, &bytes, &size), 0);
-  CHECK_EQ(cli_write_file(model_add, bytes, size), 0);
+  unsigned char *bytes = cli_model(which, &size);
+  CHECK(bytes != NULL);
+  CHECK_EQ(cli_write_file(path, bytes, size), 0);
   free(bytes);
-  tflw_free(w);
-
-  w = tflw_new();
-  {
-    const float c[6] = {1, 2, 3, 4, 5, 6};
-    const int32_t outs[2] = {2, 3};
-    tflw_tensor(w, "a", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
-    tflw_tensor(w, "b", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
-    tflw_tensor(w, "sum", TML_FLOAT32, 2, d23, 0, NULL, NULL, 0, 0, 0);
-    tflw_tensor(w, "c", TML_FLOAT32, 2, d23, tflw_buffer(w, c, sizeof c),
-                NULL, NULL, 0, 0, 0);
-    tflw_op(w, TML_OP_ADD, 1, add_in, 2, add_out, 1, TFLW_NO_OPTIONS, NULL, 0);
-    tflw_io(w, add_in, 2, outs, 2);
-  }
-  CHECK_EQ(tflw_finish(w, &bytes, &size), 0);
-  CHECK_EQ(cli_write_file(model_const_out, bytes, size), 0);
-  free(bytes);
-  tflw_free(w);
-
-  w = tflw_new();
-  tflw_tensor(w, "x", TML_INT8, 1, d1, 0, &scale, &zp, 1, 0, 0);
-  tflw_tensor(w, "scalar", TML_INT8, 0, NULL, 0, &scale, &zp, 1, 0, 0);
-  tflw_op(w, TML_OP_RESHAPE, 1, r_in, 1, r_out, 1, TFLW_NO_OPTIONS, NULL, 0);
-  tflw_io(w, r_in, 1, r_out, 1);
-  CHECK_EQ(tflw_finish(w, &bytes, &size), 0);
-  CHECK_EQ(cli_write_file(model_scalar, bytes, size), 0);
-  free(bytes);
-  tflw_free(w);
 }
 
 static int run(const char *model, const void *in, size_t n, const char *opt,
@@ -114,7 +74,9 @@ int main(void) {
            dir);
   snprintf(in_path, sizeof in_path, "%s/in", dir);
   snprintf(out_path, sizeof out_path, "%s/out", dir);
-  write_models();
+  write_model(CLI_MODEL_ADD, model_add);
+  write_model(CLI_MODEL_SCALAR, model_scalar);
+  write_model(CLI_MODEL_CONST_OUT, model_const_out);
 
   CHECK_EQ(run(model_add, in, 48, NULL, NULL), 0);
   CHECK_EQ(cli_read_file(out_path, &out), 0);
