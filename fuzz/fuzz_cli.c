@@ -18,8 +18,8 @@
 
 #define MAX_ARGS 8
 
-static char dir[] = "/tmp/tml-fuzz-cli-XXXXXX";
-static char models[4][96];
+static char dir[512];
+static char models[4][600];
 static int n_models;
 
 static void path_of(char *out, size_t n, const char *name) {
@@ -29,7 +29,7 @@ static void path_of(char *out, size_t n, const char *name) {
 static void cleanup(void) {
   static const char *const names[] = {"m0.tflite", "m1.tflite", "m2.tflite",
                                       "m3.tflite", "in", "out"};
-  char path[96];
+  char path[600];
   size_t i;
   for (i = 0; i < sizeof names / sizeof names[0]; i++) {
     path_of(path, sizeof path, names[i]);
@@ -69,6 +69,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   const char *shared = getenv("TML_SHARED");
   (void)argc;
   (void)argv;
+  /* fuzz/run.sh points TMPDIR into the build folder: a crash leaves its
+  ** files there, not in /tmp. */
+  snprintf(dir, sizeof dir, "%s/tml-fuzz-cli-XXXXXX",
+           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   if (!mkdtemp(dir)) abort();
   atexit(cleanup);
   if (shared) {
@@ -109,7 +113,8 @@ static int run_may_succeed(const char *model, const uint8_t *in, size_t n) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  char *tok[MAX_ARGS], *argv[MAX_ARGS + 8], in_path[96], out_path[96], *copy;
+  char *tok[MAX_ARGS], *argv[MAX_ARGS + 8], *copy;
+  char in_path[600], out_path[600];
   const char *model;
   size_t pos = 1, n_tok = 0, file_size, k;
   int argc = 0, eval, rc;

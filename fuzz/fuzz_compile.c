@@ -8,10 +8,10 @@
 #include "fuzz_common.h"
 #include "tml_cli.h"
 
-static char dir[] = "/tmp/tml-fuzz-compile-XXXXXX";
+static char dir[512];
 
 static void cleanup(void) {
-  char path[64];
+  char path[600];
   snprintf(path, sizeof path, "%s/m.c", dir);
   unlink(path);
   snprintf(path, sizeof path, "%s/m.h", dir);
@@ -22,6 +22,10 @@ static void cleanup(void) {
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
+  /* fuzz/run.sh points TMPDIR into the build folder: a crash leaves its
+  ** files there, not in /tmp. */
+  snprintf(dir, sizeof dir, "%s/tml-fuzz-compile-XXXXXX",
+           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   if (!mkdtemp(dir)) abort();
   atexit(cleanup);
   fuzz_quiet();
@@ -38,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const int rc = cli_compile(&m, "fuzz", dir, "m");
     FUZZ_ASSERT(rc == 0 || rc == 1);
     if (rc == 0) {
-      char path[64];
+      char path[600];
       FILE *fp;
       snprintf(path, sizeof path, "%s/m.c", dir);
       fp = fopen(path, "r");

@@ -37,6 +37,12 @@ for f in "$shared"/golden/hello_world_float/*.in; do
     >"$seeds/cli/float-run-$(basename "$f")"
 done
 
+# The CLI and compile targets write their files under TMPDIR.
+TMPDIR=$(pwd)/$fuzz_build/tmp
+export TMPDIR
+rm -rf "$TMPDIR"
+mkdir -p "$TMPDIR"
+
 status=0
 for target in $targets; do
   corpus=fuzz/corpus-$target
