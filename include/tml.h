@@ -51,7 +51,7 @@ typedef enum tml_status {
   TML_ERR_NONFINITE = 17,      /* NaN or Inf in a float input */
   TML_ERR_STATE = 18,          /* interpreter not initialised */
   TML_ERR_GRAPH = 19,          /* tensor read before written, written twice */
-  TML_ERR_CANARY = 20          /* arena guard overwritten during invoke */
+  TML_ERR_CANARY = 20          /* arena canary overwritten (TML_ARENA_CANARY) */
 } tml_status;
 
 /* Short name of a status code ("TML_ERR_SHAPE"). */
@@ -128,6 +128,9 @@ typedef struct tml_interp {
   uint32_t n_vars;
   uint32_t n_ops, n_inputs, n_outputs;
   uint32_t ready;
+#if TML_ARENA_CANARY
+  uint8_t *canary; /* TML_ARENA_CANARY bytes after the planned region */
+#endif
 } tml_interp;
 
 /* Bytes of arena the model needs: kernel records, activations, scratch.
@@ -143,7 +146,9 @@ tml_status tml_init(tml_interp *it, const tml_model *m, void *arena,
 
 /* Run the model once on the current input data. Inputs are consumed: once
 ** the last operator reading an input has run, its bytes may hold other
-** tensors, so set the inputs again before every invoke. */
+** tensors, so set the inputs again before every invoke. With
+** TML_ARENA_CANARY, returns TML_ERR_CANARY if the canary after the planned
+** region was overwritten (the arena is then corrupt: tml_init again). */
 tml_status tml_invoke(tml_interp *it);
 
 /* Set variable tensors (recurrent state) back to their initial values. */

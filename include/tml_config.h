@@ -59,6 +59,14 @@
 #endif
 #endif
 
+/* Arena canary: tml_init writes 8 known bytes right after the planned
+** region and tml_invoke checks them after the last operator, returning
+** TML_ERR_CANARY if a kernel wrote past the tensors it was given. Costs 8
+** bytes of arena and one compare per invoke. */
+#ifndef TML_ARENA_CANARY
+#define TML_ARENA_CANARY 0
+#endif
+
 /* Human-readable error messages (tml_interp.error). Disable to save flash on
 ** a device: the status codes stay. */
 #ifndef TML_ERROR_MESSAGES

@@ -10,8 +10,16 @@ static uint8_t *align8(void *p) {
   return (uint8_t *)(((uintptr_t)p + 7) & ~(uintptr_t)7);
 }
 
+#if TML_ARENA_CANARY
+static const uint8_t canary[8] = {0x54, 0x4d, 0x4c, 0xc9, 0x3a, 0x0f, 0xe1, 0x7b};
+#define CANARY_BYTES sizeof canary
+#else
+#define CANARY_BYTES 0
+#endif
+
 static size_t need_bytes(const tml_layout *l) {
-  return l->persistent + (l->planned > l->work ? l->planned : l->work);
+  const size_t run = l->planned + CANARY_BYTES;
+  return l->persistent + (run > l->work ? run : l->work);
 }
 
 tml_status tml_arena_size_ex(const tml_model *m, int inplace, size_t *bytes,
@@ -135,6 +143,11 @@ tml_status tml_init_ex(tml_interp *it, const tml_model *m, void *arena,
   it->n_inputs = m->n_inputs;
   it->n_outputs = m->n_outputs;
   it->ready = 1;
+#if TML_ARENA_CANARY
+  /* The planner's items may have covered these bytes until now. */
+  it->canary = acts + l.planned;
+  memcpy(it->canary, canary, sizeof canary);
+#endif
   return tml_reset(it);
 }
 
@@ -162,6 +175,9 @@ tml_status tml_invoke(tml_interp *it) {
     r->eval(r);
     p += r->size;
   }
+#if TML_ARENA_CANARY
+  if (memcmp(it->canary, canary, sizeof canary) != 0) return TML_ERR_CANARY;
+#endif
   return TML_OK;
 }
 

@@ -107,7 +107,12 @@ static tml_status lifetimes(const tml_model *m, tml_plan_item *items,
     int32_t t = tml_model_input(m, i);
     tml_tensor_view v;
     tml_model_tensor(m, t, &v, NULL);
-    if (!v.data && !v.is_variable) items[t].first = 0;
+    /* tml_set_input would write into the model, which may be in flash. */
+    if (v.data && !v.is_variable)
+      return tml_fail(err, TML_ERR_GRAPH, -1, t,
+                      "model input %u (tensor %d '%.*s') is a constant",
+                      (unsigned)i, (int)t, (int)v.name_len, v.name);
+    if (!v.is_variable) items[t].first = 0;
   }
   for (k = 0; k < no; k++) {
     tml_op_view op;
@@ -223,39 +228,35 @@ static void group(const tml_model *m, tml_plan_item *items, int32_t n) {
   }
 }
 
-/* Can group g sit at offset off, given the groups placed so far? */
-static int fits(const tml_plan_item *items, int32_t n, int32_t g,
-                uint32_t off) {
-  int32_t h, a, b;
-  for (h = 0; h < n; h++) {
-    if (!(items[h].flags & F_PLACED)) continue;
-    for (a = g; a >= 0; a = items[a].next) {
-      if (!planned(&items[a])) continue;
-      for (b = h; b >= 0; b = items[b].next) {
-        if (!planned(&items[b]) || !overlap(&items[a], &items[b])) continue;
-        if (off < items[h].offset + items[b].size &&
-            items[h].offset < off + items[a].size)
-          return 0;
+/* Lowest offset for group g among the groups placed so far. Each member of
+** g that overlaps a placed member b in time forbids the offsets where their
+** bytes would meet; an offset inside such a range moves to b's end, since
+** every offset below that end is forbidden too. So the offset only grows,
+** and stops at the lowest one that fits: one pass per distinct end at worst,
+** usually a few, instead of testing every end (which made planning cubic
+** in the model's size). */
+static uint32_t lowest_fit(const tml_plan_item *items, int32_t n, int32_t g) {
+  uint32_t off = 0;
+  int moved = 1;
+  while (moved) {
+    int32_t h, a, b;
+    moved = 0;
+    for (h = 0; h < n; h++) {
+      if (!(items[h].flags & F_PLACED)) continue;
+      for (a = g; a >= 0; a = items[a].next) {
+        if (!planned(&items[a])) continue;
+        for (b = h; b >= 0; b = items[b].next) {
+          if (!planned(&items[b]) || !overlap(&items[a], &items[b])) continue;
+          if (off < items[h].offset + items[b].size &&
+              items[h].offset < off + items[a].size) {
+            off = items[h].offset + items[b].size;
+            moved = 1;
+          }
+        }
       }
     }
   }
-  return 1;
-}
-
-/* Lowest offset for group g: 0 or the end of a member that conflicts. */
-static uint32_t lowest_fit(const tml_plan_item *items, int32_t n, int32_t g) {
-  uint32_t best = UINT32_MAX;
-  int32_t h, b;
-  if (fits(items, n, g, 0)) return 0;
-  for (h = 0; h < n; h++) {
-    if (!(items[h].flags & F_PLACED)) continue;
-    for (b = h; b >= 0; b = items[b].next) {
-      const uint32_t cand = items[h].offset + items[b].size;
-      if (planned(&items[b]) && cand < best && fits(items, n, g, cand))
-        best = cand;
-    }
-  }
-  return best;
+  return off;
 }
 
 /* Ordering key of a group under order `o`: larger places first. */

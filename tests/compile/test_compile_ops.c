@@ -774,7 +774,7 @@ static void refusals(void) {
   tflw_io(w, t, 1, &t[1], 1);
   snprintf(path, sizeof path, "%s/const_input.tflite", work);
   CHECK_EQ(write_model(w, path), 0);
-  expect_refusal("constant input", path, "x", "constant tensor");
+  expect_refusal("constant input", path, "x", "is a constant");
 
   /* A model output that is recurrent state. */
   w = svdf(TML_FLOAT32);

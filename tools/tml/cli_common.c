@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tml_cli.h"
 
@@ -16,11 +17,14 @@ void *cli_alloc(size_t size) {
 
 int cli_read_file(const char *path, cli_file *f) {
   FILE *fp = fopen(path, "rb");
+  struct stat st;
   long n;
   f->data = NULL;
   f->size = 0;
   if (!fp) return -1;
-  if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
+  /* A folder opens too, and its end is at LONG_MAX. */
+  if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) ||
+      fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
       fseek(fp, 0, SEEK_SET) != 0) {
     fclose(fp);
     return -1;

@@ -285,11 +285,10 @@ static int make_name(const char *path, const char *name, char *cname,
   return 0;
 }
 
-int cmd_compile(int argc, char **argv) {
-  const char *path = NULL, *dir = NULL, *name = NULL;
-  char cname[64], up[64], hpath[1024], cpath[1024], hname[80];
-  cli_file f;
-  tml_model m;
+int cli_compile(const tml_model *model, const char *what, const char *dir,
+                const char *cname) {
+  char up[64], hpath[1024], cpath[1024], hname[80];
+  const tml_model m = *model;
   tml_interp it;
   tml_error err;
   tml_layout l;
@@ -299,29 +298,12 @@ int cmd_compile(int argc, char **argv) {
   cctx c;
   const uint8_t *p;
   uint32_t k;
-  int i, rc = 1;
+  int rc = 1;
 
   memset(&c, 0, sizeof c);
-  memset(&f, 0, sizeof f);
-  for (i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "-o") && i + 1 < argc)
-      dir = argv[++i];
-    else if (!strcmp(argv[i], "--name") && i + 1 < argc)
-      name = argv[++i];
-    else if (!path && argv[i][0] != '-')
-      path = argv[i];
-    else {
-      cli_errorf("compile: unexpected argument '%s'", argv[i]);
-      return 2;
-    }
-  }
-  if (!path || !dir) {
-    cli_errorf("usage: tml compile MODEL -o DIR [--name NAME]");
-    return 2;
-  }
-  if (make_name(path, name, cname, up, sizeof cname) != 0) return 2;
-
-  if (cli_load_model(path, &f, &m) != 0) return 1;
+  for (k = 0; cname[k] && k + 1 < sizeof up; k++)
+    up[k] = (char)toupper((unsigned char)cname[k]);
+  up[k] = '\0';
   items = calloc(tml_plan_items(&m), sizeof *items);
   if (!items) goto done;
   /* Plan for a device: in-place convolutions where they lower the peak. */
@@ -329,7 +311,7 @@ int cmd_compile(int argc, char **argv) {
       tml_arena_size_ex(&m, 1, &arena_size, &err) != TML_OK ||
       !(arena = cli_alloc(arena_size)) ||
       tml_init_ex(&it, &m, arena, arena_size, 1, &err) != TML_OK) {
-    cli_report(path, &err);
+    cli_report(what, &err);
     goto done;
   }
   c.name = cname;
@@ -380,7 +362,7 @@ int cmd_compile(int argc, char **argv) {
   snprintf(hpath, sizeof hpath, "%s/%s.h", dir, cname);
   snprintf(cpath, sizeof cpath, "%s/%s.c", dir, cname);
   if (write_header(&c, hpath, up) != 0 ||
-      write_source(&c, cpath, hname, path) != 0) {
+      write_source(&c, cpath, hname, what) != 0) {
     cli_errorf("compile: cannot write %s and %s: %s", hpath, cpath,
                strerror(errno));
     remove(hpath);
@@ -397,6 +379,35 @@ done:
   free(c.need);
   free(items);
   free(arena);
+  return rc;
+}
+
+int cmd_compile(int argc, char **argv) {
+  const char *path = NULL, *dir = NULL, *name = NULL;
+  char cname[64], up[64];
+  cli_file f;
+  tml_model m;
+  int i, rc;
+
+  for (i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-o") && i + 1 < argc)
+      dir = argv[++i];
+    else if (!strcmp(argv[i], "--name") && i + 1 < argc)
+      name = argv[++i];
+    else if (!path && argv[i][0] != '-')
+      path = argv[i];
+    else {
+      cli_errorf("compile: unexpected argument '%s'", argv[i]);
+      return 2;
+    }
+  }
+  if (!path || !dir) {
+    cli_errorf("usage: tml compile MODEL -o DIR [--name NAME]");
+    return 2;
+  }
+  if (make_name(path, name, cname, up, sizeof cname) != 0) return 2;
+  if (cli_load_model(path, &f, &m) != 0) return 1;
+  rc = cli_compile(&m, path, dir, cname);
   cli_free_file(&f);
   return rc;
 }

@@ -25,7 +25,9 @@ static int fill_input(const tml_tensor *t, const unsigned char *sample,
       double q = floor(real / (double)t->scale + 0.5) + t->zero_point;
       const double lo = t->type == TML_INT8 ? -128 : t->type == TML_INT16 ? -32768 : 0;
       const double hi = t->type == TML_INT8 ? 127 : t->type == TML_INT16 ? 32767 : 255;
-      q = q < lo ? lo : q > hi ? hi : q;
+      /* NaN (--scale nan, or an input without quantization) clamps low:
+      ** converting it to an integer is undefined. */
+      q = !(q >= lo) ? lo : q > hi ? hi : q;
       if (t->type == TML_INT8)
         ((int8_t *)t->data)[i] = (int8_t)q;
       else if (t->type == TML_INT16)
@@ -111,12 +113,16 @@ int cmd_eval(int argc, char **argv) {
   }
   tml_input(&it, 0, &tin);
   tml_output(&it, 0, &tout);
-  n_classes = tout.dims[tout.rank - 1];
+  n_classes = tout.rank > 0 ? tout.dims[tout.rank - 1] : 1; /* scalar: 1 */
   if (tin.type != TML_FLOAT32 && tin.type != TML_INT8 && tin.type != TML_INT16) {
     cli_errorf("eval: input type %s is not supported", tml_type_name(tin.type));
     goto done;
   }
-  if (n_classes < 1 || n_classes > MAX_CLASSES) goto done;
+  if (n_classes < 1 || n_classes > MAX_CLASSES) {
+    cli_errorf("eval: %ld classes; eval handles 1 to %d", (long)n_classes,
+               MAX_CLASSES);
+    goto done;
+  }
   if (cli_read_file(images_path, &images) != 0 ||
       cli_read_file(labels_path, &labels) != 0) {
     cli_errorf("eval: cannot read '%s' or '%s'", images_path, labels_path);

@@ -805,6 +805,24 @@ static ref *refs_for(fbb *b, int n) {
   return r;
 }
 
+/* With TFLW_SEED_DIR set, every finished model is also saved there: the
+** models the tests build cover every operator and most options, and become
+** the fuzzers' seed corpora (fuzz/run.sh). */
+static void dump(const unsigned char *bytes, size_t size) {
+  const char *dir = getenv("TFLW_SEED_DIR");
+  char path[1024];
+  uint64_t h = 14695981039346656037u; /* FNV-1a: equal models, one file */
+  size_t i;
+  FILE *fp;
+  if (!dir || !*dir) return;
+  for (i = 0; i < size; i++) h = (h ^ bytes[i]) * 1099511628211u;
+  snprintf(path, sizeof path, "%s/%016llx.tflite", dir, (unsigned long long)h);
+  fp = fopen(path, "wb");
+  if (!fp) return;
+  fwrite(bytes, 1, size, fp);
+  fclose(fp);
+}
+
 int tflw_finish(tflw_model *m, unsigned char **out, size_t *size) {
   fbb b;
   ref *r = NULL, *opt_refs = NULL;
@@ -896,5 +914,6 @@ done:
   memcpy(*out, b.buf + b.cap - b.used, b.used);
   *size = b.used;
   free(b.buf);
+  dump(*out, *size);
   return 0;
 }

@@ -37,6 +37,12 @@ uint64_t cli_model_macs(const tml_model *m);
 /* JSON string escaping for names (which come from the model). */
 void cli_json_string(FILE *out, const char *s, size_t n);
 
+/* tml compile's work, apart from its arguments (the compiler fuzz target
+** calls it): write DIR/CNAME.c and DIR/CNAME.h for a loaded model. `what`
+** names the model in error reports. Returns 0, or 1 after printing why. */
+int cli_compile(const tml_model *m, const char *what, const char *dir,
+                const char *cname);
+
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

@@ -53,7 +53,8 @@ tml_status tml_prepare_fully_connected(tml_prep *p) {
                          "input of %d elements is not a multiple of depth %d",
                          (int)in.elements, (int)r.p.in_depth);
   r.p.batches = in.elements / r.p.in_depth;
-  if (out.elements != r.p.batches * r.p.out_depth ||
+  if ((int64_t)out.elements != (int64_t)r.p.batches * r.p.out_depth ||
+      out.rank < 1 ||
       out.dims[out.rank - 1] != r.p.out_depth)
     return tml_prep_fail(p, TML_ERR_SHAPE, out.index,
                          "output has %d elements, expected %d x %d",
