@@ -1,5 +1,6 @@
 /*
-** tml compile MODEL -o DIR [--name NAME]: a model becomes plain C.
+** tml compile MODEL -o DIR [--name NAME] [--kernels SET]: a model becomes
+** plain C, its arena planned for the scratch of a device's kernel set.
 **
 ** The model is prepared on the host exactly as the interpreter prepares it
 ** (same preparers, same planner), then every kernel record is written out as
@@ -28,6 +29,8 @@ typedef struct cctx {
   FILE *body;         /* op calls and parameter structs */
   FILE *decl;         /* const arrays derived from records */
   int failed;
+  int kset;           /* the kernel set the plan is for (TML_KSET_*) */
+  unsigned fits;      /* bit s: kernel set s's scratch fits the plan */
 } cctx;
 
 /* ------------------------------------------------------------ printing */
@@ -534,6 +537,42 @@ static size_t io_offset(cctx *c, int output, uint32_t k) {
   return (size_t)(p - c->it->acts);
 }
 
+/* The arena holds the scratch of the kernel set it was planned for: a
+** libtml whose set needs more must not link with it. */
+static void write_kset_check(const cctx *c, FILE *f) {
+  int s, n = 0;
+  fprintf(f, "/* The arena holds the scratch of kernel set \"%s\" (tml compile "
+          "--kernels):\n** libtml must be built with a set that fits. */\n#if ",
+          cli_kset_name(c->kset));
+  for (s = 0; s < TML_KSET_COUNT; s++)
+    if (c->fits & (1u << s))
+      fprintf(f, "%sTML_KSET != %s", n++ ? " && " : "", cli_kset_macro(s));
+  fprintf(f, "\n#error \"%s.c is planned for kernel set %s; libtml's "
+          "(TML_KSET) needs more scratch: tml compile --kernels any\"\n"
+          "#endif\n\n", c->name, cli_kset_name(c->kset));
+}
+
+/* Kernel sets whose every op's scratch is within what `items` planned. */
+static unsigned ksets_fitting(const tml_model *m, const tml_plan_item *items) {
+  const uint32_t nt = m->n_tensors, n = tml_plan_items(m);
+  tml_plan_item *mine = calloc(n, sizeof *mine);
+  unsigned fits = 0;
+  int s;
+  uint32_t k;
+  tml_layout l;
+  tml_error err;
+  for (s = 0; mine && s < TML_KSET_COUNT; s++) {
+    if (tml_plan(m, mine, &l, 1, s, &err) != TML_OK) continue;
+    for (k = nt; k < n; k++)
+      if (mine[k].scratch > items[k].scratch ||
+          mine[k].scratch_inplace > items[k].scratch_inplace)
+        break;
+    if (k == n) fits |= 1u << s;
+  }
+  free(mine);
+  return fits;
+}
+
 static int write_source(cctx *c, const char *path, const char *hname) {
   FILE *f = fopen(path, "w");
   uint32_t t, k, i;
@@ -546,6 +585,7 @@ static int write_source(cctx *c, const char *path, const char *hname) {
           "#include <float.h>\n#include <math.h>\n#include <string.h>\n\n"
           "#include \"%s\"\n#include \"tml_kernels.h\"\n\n",
           TML_VERSION, hname);
+  write_kset_check(c, f);
   /* Constant tensors, then what records derived from them. */
   for (t = 0; t < c->m->n_tensors; t++) {
     tml_tensor_view v;
@@ -630,7 +670,7 @@ int cmd_compile(int argc, char **argv) {
   cctx c;
   const uint8_t *p;
   uint32_t k;
-  int i, rc = 1;
+  int i, rc = 1, kset = TML_KSET_ANY;
 
   memset(&c, 0, sizeof c);
   for (i = 1; i < argc; i++) {
@@ -638,7 +678,13 @@ int cmd_compile(int argc, char **argv) {
       dir = argv[++i];
     else if (!strcmp(argv[i], "--name") && i + 1 < argc)
       name = argv[++i];
-    else if (!path && argv[i][0] != '-')
+    else if (!strcmp(argv[i], "--kernels") && i + 1 < argc) {
+      if ((kset = cli_kset(argv[++i])) < 0) {
+        cli_errorf("compile: unknown kernel set '%s' (portable, arm-dsp, "
+                   "any)", argv[i]);
+        return 2;
+      }
+    } else if (!path && argv[i][0] != '-')
       path = argv[i];
     else {
       cli_errorf("compile: unexpected argument '%s'", argv[i]);
@@ -646,7 +692,8 @@ int cmd_compile(int argc, char **argv) {
     }
   }
   if (!path || !dir) {
-    cli_errorf("usage: tml compile MODEL -o DIR [--name NAME]");
+    cli_errorf("usage: tml compile MODEL -o DIR [--name NAME] "
+               "[--kernels portable|arm-dsp|any]");
     return 2;
   }
   /* NAME: given, or the model's file name; made a C identifier. */
@@ -667,14 +714,17 @@ int cmd_compile(int argc, char **argv) {
   if (cli_load_model(path, &f, &m) != 0) return 1;
   items = calloc(tml_plan_items(&m), sizeof *items);
   if (!items) goto done;
-  /* Plan for a device: in-place convolutions where they lower the peak. */
-  if (tml_plan(&m, items, &l, 1, &err) != TML_OK ||
-      tml_arena_size_ex(&m, 1, &arena_size, &err) != TML_OK ||
+  /* Plan for a device and its kernel set: in-place convolutions where they
+  ** lower the peak, the set's scratch. */
+  if (tml_plan(&m, items, &l, 1, kset, &err) != TML_OK ||
+      tml_arena_size_ex(&m, 1, kset, &arena_size, &err) != TML_OK ||
       !(arena = cli_alloc(arena_size)) ||
-      tml_init_ex(&it, &m, arena, arena_size, 1, &err) != TML_OK) {
+      tml_init_ex(&it, &m, arena, arena_size, 1, kset, &err) != TML_OK) {
     cli_report(path, &err);
     goto done;
   }
+  c.kset = kset;
+  c.fits = ksets_fitting(&m, items);
   c.name = cname;
   c.m = &m;
   c.it = &it;

@@ -34,6 +34,12 @@ void cli_errorf(const char *fmt, ...);
 ** FULLY_CONNECTED, SVDF, LSTM), as `tml info` counts them. */
 uint64_t cli_model_macs(const tml_model *m);
 
+/* The kernel sets `--kernels` names (portable, arm-dsp, any): TML_KSET_*,
+** or -1 for an unknown name; and back, to the name or the macro's name. */
+int cli_kset(const char *name);
+const char *cli_kset_name(int kset);
+const char *cli_kset_macro(int kset);
+
 /* JSON string escaping for names (which come from the model). */
 void cli_json_string(FILE *out, const char *s, size_t n);
 

@@ -1,0 +1,609 @@
+/*
+** CONV_2D and DEPTHWISE_CONV_2D (int8) for Cortex-M cores with the DSP
+** extension, byte-identical to the portable kernels (conv2d.c,
+** depthwise_conv2d.c, conv_inplace.c). Exactness: tml_arm_dsp.h.
+**
+** CONV_2D is a GEMM: six output positions at a time are expanded (the
+** CMSIS-NN paper's partial im2col) into int16 rows holding input +
+** in_offset, 0 for padding taps; an assembly routine then runs each output
+** channel over the six rows, its filter row sign-extended in registers, and
+** requantizes: 24 MACs per 18 instructions. A row costs under 2
+** instructions per tap, shared by every channel: without x dilation a
+** filter row's taps are one run of the input, expanded 4 at a time (SXTAB16
+** adds the offset). The in-place 1x1 convolution expands six pixels, then
+** writes their outputs over them.
+**
+** DEPTHWISE_CONV_2D works one channel at a time: the channel's input is
+** gathered into an int8 plane (the zero point in the padding, so every tap
+** can be summed), where taps x, x+2 and x+1, x+3 of a 4-byte load are
+** SXTB16 pairs; the weights are the matching int16 pairs, and in_offset *
+** Sum(w) is folded into the bias. A 3x3 stride-1 filter computes two
+** outputs per load: 21 instructions per 18 MACs.
+*/
+#include "tml_variants.h"
+
+#if defined(TML_KERNELS_ARM_DSP)
+
+#include <stddef.h>
+#include <string.h>
+
+#include "tml_arm_dsp.h"
+#include "tml_conv_dsp.h"
+#include "tml_conv_util.h"
+
+/* ------------------------------------------------------------ GEMM rows */
+
+/* int16 per block of 4 taps of the six rows. */
+#define A_BLOCK 24
+#define ROWS 6
+
+/* Row `slot`'s taps i .. i+3 (i a multiple of 4): two words. */
+static inline uint32_t *row_at(int16_t *a, int32_t slot, int32_t i) {
+  return (uint32_t *)(void *)(a + (size_t)(i >> 2) * A_BLOCK + slot * 4);
+}
+
+/* One tap: the pairs are (0, 2) and (1, 3). */
+static inline int16_t *tap_at(int16_t *a, int32_t slot, int32_t i) {
+  const int32_t r = i & 3;
+  return a + (size_t)(i >> 2) * A_BLOCK + slot * 4 + ((r & 1) << 1) +
+         (r >> 1);
+}
+
+/* Taps i .. i+n of row `slot`: src + in_offset, or 0 when src is NULL.
+** Whole groups of 4 go as two words; SXTAB16 adds the offset. */
+static void put_run(int16_t *a, int32_t slot, int32_t i, int32_t n,
+                    const int8_t *src, int32_t in_offset, uint32_t offp) {
+  uint32_t *d;
+  for (; n > 0 && (i & 3); i++, n--)
+    *tap_at(a, slot, i) = src ? (int16_t)(*src++ + in_offset) : 0;
+  d = row_at(a, slot, i);
+  if (src) {
+    for (; n >= 4; n -= 4, i += 4, src += 4, d += A_BLOCK / 2)
+      tml_dsp_expand4(d, src, offp);
+  } else {
+    for (; n >= 4; n -= 4, i += 4, d += A_BLOCK / 2) d[0] = d[1] = 0;
+  }
+  for (; n > 0; i++, n--)
+    *tap_at(a, slot, i) = src ? (int16_t)(*src++ + in_offset) : 0;
+}
+
+/* Row `slot` = the taps of output position (oy, ox) of image `img`, 0 for
+** padding and up to kp. Without x dilation a filter row's taps in the image
+** are one run of the input. */
+static void build_row(const tml_conv_params *p, const int8_t *img,
+                      int32_t oy, int32_t ox, int16_t *a, int32_t slot,
+                      uint32_t offp, int32_t kp) {
+  const int32_t ic = p->in.c, fw = p->filter.w, run = fw * ic;
+  const int32_t iy0 = oy * p->stride_h - p->pad_h;
+  const int32_t ix0 = ox * p->stride_w - p->pad_w;
+  int32_t fy0, fy1, fx0, fx1, fy, fx;
+  tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
+  tml_conv_taps(ix0, p->dilation_w, p->in.w, fw, &fx0, &fx1);
+  if (fx0 == fx1) fy1 = fy0;
+  put_run(a, slot, 0, fy0 * run, NULL, 0, 0);
+  for (fy = fy0; fy < fy1; fy++) {
+    const int32_t i = fy * run;
+    const int8_t *src = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) * p->in.w +
+                               ix0 + (ptrdiff_t)fx0 * p->dilation_w) * ic;
+    put_run(a, slot, i, fx0 * ic, NULL, 0, 0);
+    if (p->dilation_w == 1)
+      put_run(a, slot, i + fx0 * ic, (fx1 - fx0) * ic, src, p->in_offset,
+              offp);
+    else
+      for (fx = fx0; fx < fx1; fx++, src += (ptrdiff_t)p->dilation_w * ic)
+        put_run(a, slot, i + fx * ic, ic, src, p->in_offset, offp);
+    put_run(a, slot, i + fx1 * ic, run - fx1 * ic, NULL, 0, 0);
+  }
+  put_run(a, slot, fy1 * run, kp - fy1 * run, NULL, 0, 0);
+}
+
+/* ------------------------------------------------------------ GEMM */
+
+/* Six rows by one channel, every channel of a run, in one assembly
+** routine: each row's sums start at the bias, 4 taps of the filter row are
+** sign-extended (LDR, 2 SXTB16) and meet the six rows (3 LDM, 12 SMLAD):
+** 24 MACs in 18 instructions; then each sum becomes
+** SSAT8((k - [s < 0] + SMMLAR(2s, mult)) >> e), k = (2 * out_offset + 1) <<
+** (e - 1), e = -shift (tml_dsp_requant). The channel loop's state stays in
+** the routine's frame, a copy of the arguments. */
+typedef struct gemm6_args {
+  const int16_t *a, *end1, *end; /* rows; after the odd blocks; after all */
+  const int8_t *w;               /* the first channel's filter row */
+  int32_t wadj;                  /* taps - 4 * blocks: back to the next row */
+  const int32_t *bias;
+  int32_t bstep; /* 4, or 0 to read one zero bias for every channel */
+  const int32_t *mult;
+  const int8_t *shift;
+  int32_t off2; /* 2 * out_offset + 1 */
+  int8_t *out; /* the first channel's outputs are at out + off[row] */
+  int32_t n;   /* channels, >= 1 */
+  int32_t off[ROWS];
+} gemm6_args;
+
+#define BLOCK6                         \
+  "ldr r8, [r6], #4\n\t"               \
+  "sxtb16 r9, r8, ror #8\n\t"          \
+  "sxtb16 r8, r8\n\t"                  \
+  "ldmia r7!, {r10, r11, r12, lr}\n\t" \
+  "smlad r0, r10, r8, r0\n\t"          \
+  "smlad r0, r11, r9, r0\n\t"          \
+  "smlad r1, r12, r8, r1\n\t"          \
+  "smlad r1, lr, r9, r1\n\t"           \
+  "ldmia r7!, {r10, r11, r12, lr}\n\t" \
+  "smlad r2, r10, r8, r2\n\t"          \
+  "smlad r2, r11, r9, r2\n\t"          \
+  "smlad r3, r12, r8, r3\n\t"          \
+  "smlad r3, lr, r9, r3\n\t"           \
+  "ldmia r7!, {r10, r11, r12, lr}\n\t" \
+  "smlad r4, r10, r8, r4\n\t"          \
+  "smlad r4, r11, r9, r4\n\t"          \
+  "smlad r5, r12, r8, r5\n\t"          \
+  "smlad r5, lr, r9, r5\n\t"
+
+#define RQ(r)                         \
+  "lsl r10, " r ", #1\n\t"            \
+  "add " r ", r9, " r ", asr #31\n\t" \
+  "smmlar r10, r10, r12, " r "\n\t"   \
+  "asr r10, r10, r11\n\t"             \
+  "ssat r10, #8, r10\n\t"
+
+__attribute__((naked, noinline)) static void gemm6_fast(
+    const gemm6_args *x __attribute__((unused))) {
+  __asm__ volatile(
+      "push {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+      "sub sp, sp, #72\n\t"
+      "ldmia r0!, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12}\n\t"
+      "stmia sp, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12}\n\t"
+      "ldmia r0, {r1, r2, r3, r4, r5, r6}\n\t"
+      "add r7, sp, #48\n\t"
+      "stmia r7, {r1, r2, r3, r4, r5, r6}\n\t"
+      "ldr r6, [sp, #12]\n"
+      "0:\n\t"
+      "ldr r8, [sp, #20]\n\t"
+      "ldr r0, [r8]\n\t"
+      "ldr r9, [sp, #24]\n\t"
+      "add r8, r8, r9\n\t"
+      "str r8, [sp, #20]\n\t"
+      "mov r1, r0\n\t"
+      "mov r2, r0\n\t"
+      "mov r3, r0\n\t"
+      "mov r4, r0\n\t"
+      "mov r5, r0\n\t"
+      "ldr r7, [sp, #0]\n\t"
+      "ldr r8, [sp, #4]\n\t"
+      "cmp r7, r8\n\t"
+      "beq 2f\n"
+      "1:\n\t" BLOCK6
+      "ldr r8, [sp, #4]\n\t"
+      "cmp r7, r8\n\t"
+      "bne 1b\n"
+      "2:\n\t"
+      "ldr r8, [sp, #8]\n\t"
+      "cmp r7, r8\n\t"
+      "beq 4f\n"
+      "3:\n\t" BLOCK6 BLOCK6 BLOCK6 BLOCK6
+      "ldr r8, [sp, #8]\n\t"
+      "cmp r7, r8\n\t"
+      "bne 3b\n"
+      "4:\n\t"
+      "ldr r8, [sp, #16]\n\t"
+      "add r6, r6, r8\n\t"
+      "ldr r7, [sp, #28]\n\t"
+      "ldr r12, [r7], #4\n\t"
+      "str r7, [sp, #28]\n\t"
+      "ldr r7, [sp, #32]\n\t"
+      "ldrsb r11, [r7], #1\n\t"
+      "str r7, [sp, #32]\n\t"
+      "mvn r10, r11\n\t"
+      "rsb r11, r11, #0\n\t"
+      "ldr r9, [sp, #36]\n\t"
+      "lsl r9, r9, r10\n\t"
+      "ldr r7, [sp, #40]\n\t"
+      RQ("r0") "ldr r8, [sp, #48]\n\t" "strb r10, [r7, r8]\n\t"
+      RQ("r1") "ldr r8, [sp, #52]\n\t" "strb r10, [r7, r8]\n\t"
+      RQ("r2") "ldr r8, [sp, #56]\n\t" "strb r10, [r7, r8]\n\t"
+      RQ("r3") "ldr r8, [sp, #60]\n\t" "strb r10, [r7, r8]\n\t"
+      RQ("r4") "ldr r8, [sp, #64]\n\t" "strb r10, [r7, r8]\n\t"
+      RQ("r5") "ldr r8, [sp, #68]\n\t" "strb r10, [r7, r8]\n\t"
+      "add r7, r7, #1\n\t"
+      "str r7, [sp, #40]\n\t"
+      "ldr r7, [sp, #44]\n\t"
+      "subs r7, r7, #1\n\t"
+      "str r7, [sp, #44]\n\t"
+      "bne 0b\n\t"
+      "add sp, sp, #72\n\t"
+      "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t");
+}
+
+/* The other cases, in C: the last n rows, channels c0 .. out.c - 1. The last
+** channel's filter row ends the filter: its taps past the last whole block
+** are summed one by one rather than read past the end. */
+static void gemm_any(const tml_conv_params *p, const int16_t *a,
+                     const int8_t *filter, const int32_t *bias, int32_t n,
+                     int32_t c0, int8_t *out) {
+  const int32_t k = tml_conv_dsp_taps(p), oc = p->out.c;
+  const int32_t nb = (int32_t)(tml_conv_dsp_kp(p) / 4);
+  const int32_t lo = p->act_min, hi = p->act_max, r0 = ROWS - n;
+  int32_t c, j, i;
+  for (c = c0; c < oc; c++) {
+    const int8_t *w = filter + (size_t)c * k;
+    const int32_t blocks = c + 1 < oc ? nb : k / 4;
+    const uint32_t *ab = (const uint32_t *)(const void *)a;
+    int32_t s[ROWS];
+    int fast;
+    tml_dsp_rq q;
+    for (j = 0; j < n; j++) s[j] = bias ? bias[c] : 0;
+    for (i = 0; i < blocks; i++, ab += A_BLOCK / 2) {
+      const uint32_t v = tml_dsp_load32(w + 4 * i);
+      const uint32_t e = __sxtb16(v), o = tml_dsp_sxtb16_ror8(v);
+      for (j = 0; j < n; j++)
+        s[j] = __smlad(ab[2 * (r0 + j) + 1], o,
+                       __smlad(ab[2 * (r0 + j)], e, s[j]));
+    }
+    for (i = 4 * blocks; i < k; i++)
+      for (j = 0; j < n; j++)
+        s[j] = (int32_t)((uint32_t)s[j] +
+                         (uint32_t)(w[i] *
+                                    *tap_at((int16_t *)a, r0 + j, i)));
+    fast = tml_dsp_rq_ok(p->shift[c], bias ? &bias[c] : NULL);
+    if (fast) q = tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset);
+    for (j = 0; j < n; j++)
+      out[j * oc + c] =
+          fast ? tml_dsp_clamp(tml_dsp_requant(&q, s[j]), lo, hi)
+               : tml_conv_out_s8((uint32_t)s[j], p->mult[c], p->shift[c],
+                                 p->out_offset, lo, hi);
+  }
+}
+
+/* Outputs of the n (<= ROWS) positions in the last n rows of `a`, every
+** channel; position j's channels start at out + j * out.c. fast: every
+** channel takes the fast requantization and the clamp is int8's. The
+** routine always runs six rows: those before the n store where the first
+** of the n does, before it does. */
+static void gemm(const tml_conv_params *p, const int16_t *a,
+                 const int8_t *filter, const int32_t *bias, int32_t n,
+                 int8_t *out, int fast) {
+  static const int32_t zero = 0;
+  const int32_t k = tml_conv_dsp_taps(p), oc = p->out.c;
+  const int32_t nb = (int32_t)(tml_conv_dsp_kp(p) / 4);
+  /* The routine reads whole blocks: not the last row when it is short. */
+  const int32_t m = k % 4 ? oc - 1 : oc;
+  int32_t j;
+  if (fast && m > 0) {
+    gemm6_args x;
+    x.a = a;
+    x.end1 = a + (size_t)(nb & 3) * A_BLOCK;
+    x.end = a + (size_t)nb * A_BLOCK;
+    x.w = filter;
+    x.wadj = k - 4 * nb;
+    x.bias = bias ? bias : &zero;
+    x.bstep = bias ? 4 : 0;
+    x.mult = p->mult;
+    x.shift = p->shift;
+    x.off2 = 2 * p->out_offset + 1;
+    x.out = out;
+    x.n = m;
+    for (j = 0; j < ROWS; j++) x.off[j] = TML_MAX(j - (ROWS - n), 0) * oc;
+    gemm6_fast(&x);
+  }
+  gemm_any(p, a, filter, bias, n, fast ? m : 0, out);
+}
+
+void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
+                           const int8_t *filter, const int32_t *bias,
+                           int8_t *out, void *scratch) {
+  const int32_t kp = (int32_t)tml_conv_dsp_kp(p), oc = p->out.c;
+  const int32_t npix = p->out.h * p->out.w;
+  const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
+  const uint32_t offp = tml_dsp_pair(p->in_offset);
+  const int fast = p->act_min == -128 && p->act_max == 127 &&
+                   tml_dsp_rq_all(p->shift, bias, oc);
+  int16_t *a = (int16_t *)scratch;
+  int32_t b, q, j;
+  if (!tml_conv_dsp_gemm_ok(p)) {
+    tml_conv2d_s8_portable(p, in, filter, bias, out, scratch);
+    return;
+  }
+  for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)npix * oc) {
+    for (q = 0; q < npix; q += ROWS) {
+      const int32_t n = TML_MIN(ROWS, npix - q);
+      for (j = 0; j < n; j++)
+        build_row(p, in, (q + j) / p->out.w, (q + j) % p->out.w, a,
+                  ROWS - n + j, offp, kp);
+      gemm(p, a, filter, bias, n, out + (ptrdiff_t)q * oc, fast);
+    }
+  }
+}
+
+/* Six pixels at a time: expanded, then their outputs written over them.
+** Forward when an output pixel is not wider than an input pixel (outputs
+** q..q+5 end before input q+6 starts), backward otherwise (they start at
+** or after input q, and inputs below q are untouched). */
+void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
+                                   const int8_t *filter, const int32_t *bias,
+                                   void *scratch) {
+  const int32_t npix = p->in.n * p->in.h * p->in.w;
+  const int32_t ic = p->in.c, oc = p->out.c;
+  const int32_t kp = (int32_t)tml_conv_dsp_kp(p);
+  const uint32_t offp = tml_dsp_pair(p->in_offset);
+  const int fast = p->act_min == -128 && p->act_max == 127 &&
+                   tml_dsp_rq_all(p->shift, bias, oc);
+  int16_t *a = (int16_t *)scratch;
+  int32_t done, i;
+  if (!tml_conv_dsp_gemm_ok(p)) {
+    tml_conv2d_s8_inplace_portable(p, data, filter, bias, scratch);
+    return;
+  }
+  for (done = 0; done < npix; done += ROWS) {
+    const int32_t n = TML_MIN(ROWS, npix - done);
+    const int32_t q = oc <= ic ? done : npix - done - n;
+    for (i = 0; i < n; i++) {
+      put_run(a, ROWS - n + i, 0, ic, data + (ptrdiff_t)(q + i) * ic,
+              p->in_offset, offp);
+      put_run(a, ROWS - n + i, ic, kp - ic, NULL, 0, 0);
+    }
+    gemm(p, a, filter, bias, n, data + (ptrdiff_t)q * oc, fast);
+  }
+}
+
+/* ------------------------------------------------------------ depthwise */
+
+/* The layer seen along the plane's rows (tml_dw_dsp_transposed swaps x and
+** y): output rows, outputs per row, strides, padding, filter taps across
+** and along rows, input rows and columns; element steps of the input, the
+** filter and the output positions across and along a row. */
+typedef struct dw_geom {
+  int32_t oh, ow, sh, sw, ph, pw, fh, fw, ih, iw;
+  ptrdiff_t in_r, in_x, f_r, f_x, o_r, o_x;
+  int32_t rw, rows, groups;
+} dw_geom;
+
+static void dw_geom_init(const tml_conv_params *p, dw_geom *g) {
+  const ptrdiff_t ic = p->in.c, oc = p->out.c;
+  if (tml_dw_dsp_transposed(p)) {
+    g->oh = p->out.w, g->ow = p->out.h, g->sh = p->stride_w;
+    g->sw = p->stride_h, g->ph = p->pad_w, g->pw = p->pad_h;
+    g->fh = p->filter.w, g->fw = p->filter.h, g->ih = p->in.w;
+    g->iw = p->in.h, g->in_r = ic, g->in_x = p->in.w * ic, g->f_r = oc;
+    g->f_x = p->filter.w * oc, g->o_r = 1, g->o_x = p->out.w;
+  } else {
+    g->oh = p->out.h, g->ow = p->out.w, g->sh = p->stride_h;
+    g->sw = p->stride_w, g->ph = p->pad_h, g->pw = p->pad_w;
+    g->fh = p->filter.h, g->fw = p->filter.w, g->ih = p->in.h;
+    g->iw = p->in.w, g->in_r = p->in.w * ic, g->in_x = ic;
+    g->f_r = p->filter.w * oc, g->f_x = oc, g->o_r = p->out.w, g->o_x = 1;
+  }
+  g->rw = (int32_t)tml_dw_dsp_row(p);
+  g->rows = (int32_t)tml_dw_dsp_rows(p);
+  g->groups = tml_dw_dsp_groups(p);
+}
+
+/* One channel's filter as SXTB16 pairs: for row fy and tap group k,
+** (w[4k], w[4k+2]) and (w[4k+1], w[4k+3]), 0 past the row's taps. Returns
+** the sum of the weights. */
+static int32_t dw_weights(const dw_geom *g, const int8_t *filter, int32_t c,
+                          uint32_t *wp) {
+  int32_t fy, k, t, sum = 0;
+  for (fy = 0; fy < g->fh; fy++) {
+    const int8_t *f = filter + fy * g->f_r + c;
+    for (k = 0; k < g->groups; k++, wp += 2) {
+      int32_t w[4];
+      for (t = 0; t < 4; t++) {
+        const int32_t fx = 4 * k + t;
+        w[t] = fx < g->fw ? f[fx * g->f_x] : 0;
+        sum += w[t];
+      }
+      wp[0] = ((uint32_t)w[0] & 0xffffu) | ((uint32_t)w[2] << 16);
+      wp[1] = ((uint32_t)w[1] & 0xffffu) | ((uint32_t)w[3] << 16);
+    }
+  }
+  return sum;
+}
+
+/* The channel's padded plane: row r, column x is input (r - ph, x - pw)
+** along the geometry, the zero point outside the image (padding rows and
+** the words at either end of the others; the copy then overwrites the
+** image part). */
+static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
+                      int8_t zp, int8_t *plane) {
+  const int32_t rw = g->rw, words = rw / 4;
+  const int32_t x0 = TML_MIN(g->pw, rw);
+  const int32_t x1 = TML_MAX(x0, TML_MIN(rw, g->pw + g->iw));
+  const int32_t r0 = TML_MIN(g->ph, g->rows);
+  const int32_t r1 = x0 == x1 ? r0 : TML_MIN(g->rows, g->ph + g->ih);
+  const uint32_t zp4 = 0x01010101u * (uint8_t)zp;
+  const ptrdiff_t step = g->in_x;
+  int32_t r, x;
+  for (r = 0; r < g->rows; r++) {
+    uint32_t *wd = (uint32_t *)(void *)(plane + (ptrdiff_t)r * rw);
+    const int8_t *src;
+    int8_t *dst, *end;
+    if (r < r0 || r >= r1) {
+      for (x = 0; x < words; x++) wd[x] = zp4;
+      continue;
+    }
+    for (x = 0; x < (x0 + 3) / 4; x++) wd[x] = zp4;
+    for (x = x1 / 4; x < words; x++) wd[x] = zp4;
+    src = img + (r - g->ph) * g->in_r + (x0 - g->pw) * step + c;
+    dst = plane + (ptrdiff_t)r * rw + x0;
+    end = dst + (x1 - x0);
+    for (; end - dst >= 4; dst += 4, src += 4 * step) {
+      dst[0] = src[0];
+      dst[1] = src[step];
+      dst[2] = src[2 * step];
+      dst[3] = src[3 * step];
+    }
+    for (; dst != end; dst++, src += step) *dst = *src;
+  }
+}
+
+/* 3x3, stride 1 along rows: sums of outputs 0 .. 4 * quads of a row, r0
+** the first of its three plane rows. Word x..x+3 of a row gives
+** E = (x, x+2) and O = (x+1, x+3); with W02 = (w0, w2) and w1:
+** out[x] = E.W02 + w1 * O.lo, out[x+1] = O.W02 + w1 * E.hi. w1 of rows 0
+** and 1 share a register. 49 instructions per 4 outputs, 36 MACs. */
+#define TML_DW3X3_PAIR                                                 \
+  "ldr %[v], [%[p]]\n\t"                                              \
+  "sxtb16 %[e], %[v]\n\t"                                             \
+  "sxtb16 %[v], %[v], ror #8\n\t"                                     \
+  "smlad %[s0], %[a0], %[e], %[init]\n\t"                             \
+  "smlad %[s1], %[a0], %[v], %[init]\n\t"                             \
+  "smlabb %[s0], %[b01], %[v], %[s0]\n\t"                             \
+  "smlabt %[s1], %[b01], %[e], %[s1]\n\t"                             \
+  "ldr %[v], [%[p], %[rw]]\n\t"                                       \
+  "sxtb16 %[e], %[v]\n\t"                                             \
+  "sxtb16 %[v], %[v], ror #8\n\t"                                     \
+  "smlad %[s0], %[a1], %[e], %[s0]\n\t"                               \
+  "smlad %[s1], %[a1], %[v], %[s1]\n\t"                               \
+  "smlatb %[s0], %[b01], %[v], %[s0]\n\t"                             \
+  "smlatt %[s1], %[b01], %[e], %[s1]\n\t"                             \
+  "ldr %[v], [%[p], %[rw], lsl #1]\n\t"                               \
+  "sxtb16 %[e], %[v]\n\t"                                             \
+  "sxtb16 %[v], %[v], ror #8\n\t"                                     \
+  "smlad %[s0], %[a2], %[e], %[s0]\n\t"                               \
+  "smlad %[s1], %[a2], %[v], %[s1]\n\t"                               \
+  "smlabb %[s0], %[b2], %[v], %[s0]\n\t"                              \
+  "smlabt %[s1], %[b2], %[e], %[s1]\n\t"                              \
+  "add %[p], %[p], #2\n\t"                                            \
+  "strd %[s0], %[s1], [%[acc]], #8\n\t"
+
+static void dw3x3_row(const int8_t *r0, int32_t rw, int32_t quads,
+                      const uint32_t *wp, int32_t init, int32_t *acc) {
+  const int32_t *end = acc + 4 * quads;
+  register uint32_t w02_0 = wp[0], w02_1 = wp[2], w02_2 = wp[4];
+  register uint32_t w1_01 = (wp[1] & 0xffffu) | (wp[3] << 16), w1_2 = wp[5];
+  uint32_t v, e;
+  int32_t s0, s1;
+  __asm__ volatile(
+      "1:\n\t" TML_DW3X3_PAIR TML_DW3X3_PAIR
+      "ldr %[e], %[end]\n\t"
+      "cmp %[acc], %[e]\n\t"
+      "bne 1b\n\t"
+      : [p] "+r"(r0), [acc] "+r"(acc), [v] "=&r"(v), [e] "=&r"(e),
+        [s0] "=&r"(s0), [s1] "=&r"(s1)
+      : [rw] "r"(rw), [a0] "r"(w02_0), [a1] "r"(w02_1), [a2] "r"(w02_2),
+        [b01] "r"(w1_01), [b2] "r"(w1_2), [init] "r"(init), [end] "m"(end)
+      : "cc", "memory");
+}
+
+/* Any filter and stride: the sum of output x of the row whose first plane
+** row is r0. */
+static int32_t dw_sum(const dw_geom *g, const int8_t *r0, int32_t x,
+                      const uint32_t *w, int32_t init) {
+  int32_t fy, k, s = init;
+  r0 += (ptrdiff_t)x * g->sw;
+  for (fy = 0; fy < g->fh; fy++, r0 += g->rw) {
+    const int8_t *r = r0;
+    for (k = 0; k < g->groups; k++, r += 4, w += 2) {
+      const uint32_t v = tml_dsp_load32(r);
+      s = __smlad(w[0], __sxtb16(v), s);
+      s = __smlad(w[1], tml_dsp_sxtb16_ror8(v), s);
+    }
+  }
+  return s;
+}
+
+/* n sums to outputs step bytes apart: int8 = SSAT8(requantized). */
+static void dw_store_fast(const int32_t *acc, int32_t n, const tml_dsp_rq *q,
+                          int8_t *dst, ptrdiff_t step) {
+  const int32_t *end = acc + n;
+  int32_t t, u;
+  __asm__ volatile(
+      "1:\n\t"
+      "ldr %[t], [%[acc]], #4\n\t"
+      "lsl %[u], %[t], #1\n\t"
+      "add %[t], %[k], %[t], asr #31\n\t"
+      "smmlar %[u], %[u], %[m], %[t]\n\t"
+      "asr %[u], %[u], %[e]\n\t"
+      "ssat %[u], #8, %[u]\n\t"
+      "strb %[u], [%[dst]]\n\t"
+      "add %[dst], %[dst], %[step]\n\t"
+      "cmp %[acc], %[end]\n\t"
+      "bne 1b\n\t"
+      : [acc] "+r"(acc), [dst] "+r"(dst), [t] "=&r"(t), [u] "=&r"(u)
+      : [k] "r"(q->k), [m] "r"(q->mult), [e] "r"(q->e), [step] "r"(step),
+        [end] "r"(end)
+      : "cc", "memory");
+}
+
+/* Channel c of one image to dst + (output position) * out.c: gather,
+** sum a plane row at a time, requantize. */
+static void dw_channel(const tml_conv_params *p, const dw_geom *g,
+                       const int8_t *img, const int8_t *filter,
+                       const int32_t *bias, int32_t c, int8_t *dst,
+                       uint8_t *work) {
+  const int32_t rw = g->rw, ow = g->ow, oc = p->out.c;
+  const int32_t lo = p->act_min, hi = p->act_max;
+  const int s1 = g->fh == 3 && g->fw == 3 && g->sw == 1;
+  const ptrdiff_t step = g->o_x * oc;
+  uint32_t *wp = (uint32_t *)(void *)work;
+  int8_t *plane = (int8_t *)(work + tml_dw_dsp_weights(p));
+  int32_t *acc = (int32_t *)(void *)(plane + (ptrdiff_t)g->rows * rw);
+  const int32_t sumw = dw_weights(g, filter, c, wp);
+  const int32_t init = (int32_t)((bias ? (uint32_t)bias[c] : 0u) +
+                                 (uint32_t)p->in_offset * (uint32_t)sumw);
+  const int fast = tml_dsp_rq_ok(p->shift[c], bias ? &bias[c] : NULL);
+  const int full = fast && lo == -128 && hi == 127;
+  int32_t oy, x;
+  dw_gather(g, img, c, (int8_t)-p->in_offset, plane);
+  for (oy = 0; oy < g->oh; oy++) {
+    const int8_t *r0 = plane + (ptrdiff_t)oy * g->sh * rw;
+    int8_t *d = dst + oy * g->o_r * oc;
+    if (s1)
+      dw3x3_row(r0, rw, (ow + 3) / 4, wp, init, acc);
+    else
+      for (x = 0; x < ow; x++) acc[x] = dw_sum(g, r0, x, wp, init);
+    if (full) {
+      const tml_dsp_rq q =
+          tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset);
+      dw_store_fast(acc, ow, &q, d, step);
+    } else if (fast) {
+      const tml_dsp_rq q =
+          tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset);
+      for (x = 0; x < ow; x++, d += step)
+        *d = tml_dsp_clamp(tml_dsp_requant(&q, acc[x]), lo, hi);
+    } else {
+      for (x = 0; x < ow; x++, d += step)
+        *d = tml_conv_out_s8((uint32_t)acc[x], p->mult[c], p->shift[c],
+                             p->out_offset, lo, hi);
+    }
+  }
+}
+
+void tml_depthwise_conv2d_s8_arm_dsp(const tml_conv_params *p,
+                                     const int8_t *in, const int8_t *filter,
+                                     const int32_t *bias, int8_t *out,
+                                     void *scratch) {
+  const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
+  const ptrdiff_t oimage = (ptrdiff_t)p->out.h * p->out.w * p->out.c;
+  dw_geom g;
+  int32_t b, c;
+  if (!tml_dw_dsp_ok(p)) {
+    tml_depthwise_conv2d_s8_portable(p, in, filter, bias, out, scratch);
+    return;
+  }
+  dw_geom_init(p, &g);
+  for (b = 0; b < p->out.n; b++, in += image, out += oimage)
+    for (c = 0; c < p->out.c; c++)
+      dw_channel(p, &g, in, filter, bias, c, out + c, (uint8_t *)scratch);
+}
+
+/* A channel's input is all in the plane before its outputs are written, and
+** they land only on that channel's slots: the out-of-place kernel works in
+** place as it is. */
+void tml_depthwise_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p,
+                                             int8_t *data,
+                                             const int8_t *filter,
+                                             const int32_t *bias,
+                                             void *scratch) {
+  if (!tml_dw_dsp_ok(p)) {
+    tml_depthwise_conv2d_s8_inplace_portable(p, data, filter, bias, scratch);
+    return;
+  }
+  tml_depthwise_conv2d_s8_arm_dsp(p, data, filter, bias, data, scratch);
+}
+
+#else
+/* ISO C wants a declaration in every translation unit. */
+typedef int tml_conv_arm_dsp_unused;
+#endif
