@@ -91,15 +91,6 @@ static inline tml_dsp_rq tml_dsp_rq_make(int32_t mult, int32_t shift,
   return q;
 }
 
-/* Every one of n channels takes the fast path. */
-static inline int tml_dsp_rq_all(const int8_t *shift, const int32_t *bias,
-                                 int32_t n) {
-  int32_t c;
-  for (c = 0; c < n; c++)
-    if (!tml_dsp_rq_ok(shift[c], bias ? &bias[c] : NULL)) return 0;
-  return 1;
-}
-
 static inline int32_t tml_dsp_requant(const tml_dsp_rq *q, int32_t acc) {
   int32_t t;
   __asm__("smmlar %0, %1, %2, %3"

@@ -102,10 +102,14 @@ static void build_row(const tml_conv_params *p, const int8_t *img,
 /* Six rows by one channel, every channel of a run, in one assembly
 ** routine: each row's sums start at the bias, 4 taps of the filter row are
 ** sign-extended (LDR, 2 SXTB16) and meet the six rows (3 LDM, 12 SMLAD):
-** 24 MACs in 18 instructions; then each sum becomes
-** SSAT8((k - [s < 0] + SMMLAR(2s, mult)) >> e), k = (2 * out_offset + 1) <<
-** (e - 1), e = -shift (tml_dsp_requant). The channel loop's state stays in
-** the routine's frame, a copy of the arguments. */
+** 24 MACs in 18 instructions. Then each sum s is requantized with e =
+** -shift >= 1: when e <= emax (22 if every bias of the layer is below
+** 2^29, else 0), as tml_dsp_requant, SSAT8((k - [s < 0] + SMMLAR(2s,
+** mult)) >> e), k = (2 * out_offset + 1) << (e - 1); otherwise from the
+** 64-bit product: A = s * mult + 2^30, c = 2^(e-1) - [A < 0], out =
+** SSAT8(((A + c * 2^31) >> (31 + e)) + out_offset) (tml_rdbpot(tml_srdhm)
+** in one rounding, as tml_arm_dsp.h derives). The channel loop's state
+** stays in the routine's frame, a copy of the arguments. */
 typedef struct gemm6_args {
   const int16_t *a, *end1, *end; /* rows; after the odd blocks; after all */
   const int8_t *w;               /* the first channel's filter row */
@@ -113,11 +117,12 @@ typedef struct gemm6_args {
   const int32_t *bias;
   int32_t bstep; /* 4, or 0 to read one zero bias for every channel */
   const int32_t *mult;
-  const int8_t *shift;
-  int32_t off2; /* 2 * out_offset + 1 */
+  const int8_t *shift; /* every one <= -1 */
+  int32_t off2;        /* 2 * out_offset + 1 */
   int8_t *out; /* the first channel's outputs are at out + off[row] */
   int32_t n;   /* channels, >= 1 */
   int32_t off[ROWS];
+  int32_t emax, out_offset;
 } gemm6_args;
 
 #define BLOCK6                         \
@@ -140,23 +145,42 @@ typedef struct gemm6_args {
   "smlad r5, r12, r8, r5\n\t"          \
   "smlad r5, lr, r9, r5\n\t"
 
-#define RQ(r)                         \
-  "lsl r10, " r ", #1\n\t"            \
-  "add " r ", r9, " r ", asr #31\n\t" \
-  "smmlar r10, r10, r12, " r "\n\t"   \
-  "asr r10, r10, r11\n\t"             \
-  "ssat r10, #8, r10\n\t"
+/* Sum r to int8 in r10 and stored at out (r7) + off[row] (frame): r9 = k,
+** r11 = e, r12 = mult. */
+#define RQ(r, row)                         \
+  "lsl r10, " r ", #1\n\t"                 \
+  "add " r ", r9, " r ", asr #31\n\t"      \
+  "smmlar r10, r10, r12, " r "\n\t"        \
+  "asr r10, r10, r11\n\t"                  \
+  "ssat r10, #8, r10\n\t"                  \
+  "ldr r8, [sp, #" row "]\n\t"             \
+  "strb r10, [r7, r8]\n\t"
+
+/* The same from the 64-bit product: r9 = 2^(e-1), r11 = e - 1. */
+#define GQ(r, row)                          \
+  "smull r10, lr, " r ", r12\n\t"           \
+  "adds r10, r10, #0x40000000\n\t"          \
+  "adc lr, lr, #0\n\t"                      \
+  "add " r ", r9, lr, asr #31\n\t"          \
+  "adds r10, r10, " r ", lsl #31\n\t"       \
+  "adc lr, lr, " r ", lsr #1\n\t"           \
+  "asr r10, lr, r11\n\t"                    \
+  "ldr r8, [sp, #76]\n\t"                   \
+  "add r10, r10, r8\n\t"                    \
+  "ssat r10, #8, r10\n\t"                   \
+  "ldr r8, [sp, #" row "]\n\t"              \
+  "strb r10, [r7, r8]\n\t"
 
 __attribute__((naked, noinline)) static void gemm6_fast(
     const gemm6_args *x __attribute__((unused))) {
   __asm__ volatile(
       "push {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
-      "sub sp, sp, #72\n\t"
+      "sub sp, sp, #80\n\t"
       "ldmia r0!, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12}\n\t"
       "stmia sp, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12}\n\t"
-      "ldmia r0, {r1, r2, r3, r4, r5, r6}\n\t"
-      "add r7, sp, #48\n\t"
-      "stmia r7, {r1, r2, r3, r4, r5, r6}\n\t"
+      "ldmia r0, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
+      "add r9, sp, #48\n\t"
+      "stmia r9, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
       "ldr r6, [sp, #12]\n"
       "0:\n\t"
       "ldr r8, [sp, #20]\n\t"
@@ -196,36 +220,43 @@ __attribute__((naked, noinline)) static void gemm6_fast(
       "str r7, [sp, #32]\n\t"
       "mvn r10, r11\n\t"
       "rsb r11, r11, #0\n\t"
+      "ldr r7, [sp, #40]\n\t"
+      "ldr r8, [sp, #72]\n\t"
+      "cmp r11, r8\n\t"
+      "bgt 5f\n\t"
       "ldr r9, [sp, #36]\n\t"
       "lsl r9, r9, r10\n\t"
-      "ldr r7, [sp, #40]\n\t"
-      RQ("r0") "ldr r8, [sp, #48]\n\t" "strb r10, [r7, r8]\n\t"
-      RQ("r1") "ldr r8, [sp, #52]\n\t" "strb r10, [r7, r8]\n\t"
-      RQ("r2") "ldr r8, [sp, #56]\n\t" "strb r10, [r7, r8]\n\t"
-      RQ("r3") "ldr r8, [sp, #60]\n\t" "strb r10, [r7, r8]\n\t"
-      RQ("r4") "ldr r8, [sp, #64]\n\t" "strb r10, [r7, r8]\n\t"
-      RQ("r5") "ldr r8, [sp, #68]\n\t" "strb r10, [r7, r8]\n\t"
+      RQ("r0", "48") RQ("r1", "52") RQ("r2", "56")
+      RQ("r3", "60") RQ("r4", "64") RQ("r5", "68")
+      "b 6f\n"
+      "5:\n\t"
+      "mov r9, #1\n\t"
+      "lsl r9, r9, r10\n\t"
+      "mov r11, r10\n\t"
+      GQ("r0", "48") GQ("r1", "52") GQ("r2", "56")
+      GQ("r3", "60") GQ("r4", "64") GQ("r5", "68")
+      "6:\n\t"
       "add r7, r7, #1\n\t"
       "str r7, [sp, #40]\n\t"
       "ldr r7, [sp, #44]\n\t"
       "subs r7, r7, #1\n\t"
       "str r7, [sp, #44]\n\t"
       "bne 0b\n\t"
-      "add sp, sp, #72\n\t"
+      "add sp, sp, #80\n\t"
       "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t");
 }
 
-/* The other cases, in C: the last n rows, channels c0 .. out.c - 1. The last
+/* The other cases, in C: the last n rows, channels c0 .. c1 - 1. The last
 ** channel's filter row ends the filter: its taps past the last whole block
 ** are summed one by one rather than read past the end. */
 static void gemm_any(const tml_conv_params *p, const int16_t *a,
                      const int8_t *filter, const int32_t *bias, int32_t n,
-                     int32_t c0, int8_t *out) {
+                     int32_t c0, int32_t c1, int8_t *out) {
   const int32_t k = tml_conv_dsp_taps(p), oc = p->out.c;
   const int32_t nb = (int32_t)(tml_conv_dsp_kp(p) / 4);
   const int32_t lo = p->act_min, hi = p->act_max, r0 = ROWS - n;
   int32_t c, j, i;
-  for (c = c0; c < oc; c++) {
+  for (c = c0; c < c1; c++) {
     const int8_t *w = filter + (size_t)c * k;
     const int32_t blocks = c + 1 < oc ? nb : k / 4;
     const uint32_t *ab = (const uint32_t *)(const void *)a;
@@ -256,37 +287,56 @@ static void gemm_any(const tml_conv_params *p, const int16_t *a,
 }
 
 /* Outputs of the n (<= ROWS) positions in the last n rows of `a`, every
-** channel; position j's channels start at out + j * out.c. fast: every
-** channel takes the fast requantization and the clamp is int8's. The
-** routine always runs six rows: those before the n store where the first
-** of the n does, before it does. */
+** channel; position j's channels start at out + j * out.c. When the clamp
+** is int8's (full), runs of channels with shift <= -1 go to the routine; it
+** always runs six rows: those before the n store where the first of the n
+** does, before it does. small: every bias is below 2^29. */
 static void gemm(const tml_conv_params *p, const int16_t *a,
                  const int8_t *filter, const int32_t *bias, int32_t n,
-                 int8_t *out, int fast) {
+                 int8_t *out, int full, int small) {
   static const int32_t zero = 0;
   const int32_t k = tml_conv_dsp_taps(p), oc = p->out.c;
   const int32_t nb = (int32_t)(tml_conv_dsp_kp(p) / 4);
   /* The routine reads whole blocks: not the last row when it is short. */
   const int32_t m = k % 4 ? oc - 1 : oc;
-  int32_t j;
-  if (fast && m > 0) {
-    gemm6_args x;
-    x.a = a;
-    x.end1 = a + (size_t)(nb & 3) * A_BLOCK;
-    x.end = a + (size_t)nb * A_BLOCK;
-    x.w = filter;
-    x.wadj = k - 4 * nb;
-    x.bias = bias ? bias : &zero;
-    x.bstep = bias ? 4 : 0;
-    x.mult = p->mult;
-    x.shift = p->shift;
-    x.off2 = 2 * p->out_offset + 1;
-    x.out = out;
-    x.n = m;
-    for (j = 0; j < ROWS; j++) x.off[j] = TML_MAX(j - (ROWS - n), 0) * oc;
-    gemm6_fast(&x);
+  int32_t c = 0, c1, j;
+  gemm6_args x;
+  x.a = a;
+  x.end1 = a + (size_t)(nb & 3) * A_BLOCK;
+  x.end = a + (size_t)nb * A_BLOCK;
+  x.wadj = k - 4 * nb;
+  x.bstep = bias ? 4 : 0;
+  x.off2 = 2 * p->out_offset + 1;
+  x.out_offset = p->out_offset;
+  x.emax = small ? TML_DSP_MAX_RSHIFT : 0;
+  for (j = 0; j < ROWS; j++) x.off[j] = TML_MAX(j - (ROWS - n), 0) * oc;
+  while (full && c < m) {
+    for (c1 = c; c1 < m && p->shift[c1] <= -1; c1++) {
+    }
+    if (c1 > c) {
+      x.w = filter + (size_t)c * k;
+      x.bias = bias ? bias + c : &zero;
+      x.mult = p->mult + c;
+      x.shift = p->shift + c;
+      x.out = out + c;
+      x.n = c1 - c;
+      gemm6_fast(&x);
+    }
+    c = c1;
+    if (c < m) {
+      gemm_any(p, a, filter, bias, n, c, c + 1, out);
+      c++;
+    }
   }
-  gemm_any(p, a, filter, bias, n, fast ? m : 0, out);
+  if (c < oc) gemm_any(p, a, filter, bias, n, c, oc, out);
+}
+
+/* Every bias below 2^29 (the fast requantization's bound). */
+static int small_biases(const int32_t *bias, int32_t n) {
+  int32_t c;
+  for (c = 0; bias && c < n; c++)
+    if (!tml_dsp_rq_ok(-1, &bias[c])) return 0;
+  return 1;
 }
 
 void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
@@ -296,8 +346,8 @@ void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
   const int32_t npix = p->out.h * p->out.w;
   const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
   const uint32_t offp = tml_dsp_pair(p->in_offset);
-  const int fast = p->act_min == -128 && p->act_max == 127 &&
-                   tml_dsp_rq_all(p->shift, bias, oc);
+  const int full = p->act_min == -128 && p->act_max == 127;
+  const int small = small_biases(bias, oc);
   int16_t *a = (int16_t *)scratch;
   int32_t b, q, j;
   if (!tml_conv_dsp_gemm_ok(p)) {
@@ -310,7 +360,7 @@ void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
       for (j = 0; j < n; j++)
         build_row(p, in, (q + j) / p->out.w, (q + j) % p->out.w, a,
                   ROWS - n + j, offp, kp);
-      gemm(p, a, filter, bias, n, out + (ptrdiff_t)q * oc, fast);
+      gemm(p, a, filter, bias, n, out + (ptrdiff_t)q * oc, full, small);
     }
   }
 }
@@ -326,8 +376,8 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
   const int32_t ic = p->in.c, oc = p->out.c;
   const int32_t kp = (int32_t)tml_conv_dsp_kp(p);
   const uint32_t offp = tml_dsp_pair(p->in_offset);
-  const int fast = p->act_min == -128 && p->act_max == 127 &&
-                   tml_dsp_rq_all(p->shift, bias, oc);
+  const int full = p->act_min == -128 && p->act_max == 127;
+  const int small = small_biases(bias, oc);
   int16_t *a = (int16_t *)scratch;
   int32_t done, i;
   if (!tml_conv_dsp_gemm_ok(p)) {
@@ -342,7 +392,7 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
               p->in_offset, offp);
       put_run(a, ROWS - n + i, ic, kp - ic, NULL, 0, 0);
     }
-    gemm(p, a, filter, bias, n, data + (ptrdiff_t)q * oc, fast);
+    gemm(p, a, filter, bias, n, data + (ptrdiff_t)q * oc, full, small);
   }
 }
 
