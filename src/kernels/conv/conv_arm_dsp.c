@@ -67,12 +67,20 @@ static void put_run(int16_t *a, int32_t slot, int32_t i, int32_t n,
     *tap_at(a, slot, i) = src ? (int16_t)(*src++ + in_offset) : 0;
 }
 
+static inline void put(int16_t *a, int32_t slot, int32_t i, int32_t n,
+                       const int8_t *src, int32_t in_offset, uint32_t offp) {
+  if (n > 0) put_run(a, slot, i, n, src, in_offset, offp);
+}
+
 /* Row `slot` = the taps of output position (oy, ox) of image `img`, 0 for
 ** padding and up to kp. Without x dilation a filter row's taps in the image
-** are one run of the input. */
+** are one run of the input; when filter rows are whole groups of 4 taps
+** (tml_conv_dsp_aligned) the runs expand in place, otherwise the int8 row
+** (`row`, kp bytes, the zero point for padding and up to kp) is gathered
+** first and expanded whole. */
 static void build_row(const tml_conv_params *p, const int8_t *img,
                       int32_t oy, int32_t ox, int16_t *a, int32_t slot,
-                      uint32_t offp, int32_t kp) {
+                      uint32_t offp, int32_t kp, int8_t *row) {
   const int32_t ic = p->in.c, fw = p->filter.w, run = fw * ic;
   const int32_t iy0 = oy * p->stride_h - p->pad_h;
   const int32_t ix0 = ox * p->stride_w - p->pad_w;
@@ -80,21 +88,36 @@ static void build_row(const tml_conv_params *p, const int8_t *img,
   tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
   tml_conv_taps(ix0, p->dilation_w, p->in.w, fw, &fx0, &fx1);
   if (fx0 == fx1) fy1 = fy0;
-  put_run(a, slot, 0, fy0 * run, NULL, 0, 0);
-  for (fy = fy0; fy < fy1; fy++) {
-    const int32_t i = fy * run;
-    const int8_t *src = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) * p->in.w +
-                               ix0 + (ptrdiff_t)fx0 * p->dilation_w) * ic;
-    put_run(a, slot, i, fx0 * ic, NULL, 0, 0);
-    if (p->dilation_w == 1)
-      put_run(a, slot, i + fx0 * ic, (fx1 - fx0) * ic, src, p->in_offset,
-              offp);
-    else
-      for (fx = fx0; fx < fx1; fx++, src += (ptrdiff_t)p->dilation_w * ic)
-        put_run(a, slot, i + fx * ic, ic, src, p->in_offset, offp);
-    put_run(a, slot, i + fx1 * ic, run - fx1 * ic, NULL, 0, 0);
+  if (tml_conv_dsp_aligned(p)) {
+    put(a, slot, 0, fy0 * run, NULL, 0, 0);
+    for (fy = fy0; fy < fy1; fy++) {
+      const int32_t i = fy * run;
+      put(a, slot, i, fx0 * ic, NULL, 0, 0);
+      put(a, slot, i + fx0 * ic, (fx1 - fx0) * ic,
+          img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) * p->in.w + ix0 +
+                 fx0) * ic,
+          p->in_offset, offp);
+      put(a, slot, i + fx1 * ic, run - fx1 * ic, NULL, 0, 0);
+    }
+    put(a, slot, fy1 * run, kp - fy1 * run, NULL, 0, 0);
+  } else {
+    /* Taps fx0..fx1 are one run without x dilation, else runs of ic. */
+    const int32_t len = p->dilation_w == 1 ? (fx1 - fx0) * ic : ic;
+    const int32_t runs = p->dilation_w == 1 ? (fx0 < fx1) : fx1 - fx0;
+    const ptrdiff_t step = (ptrdiff_t)p->dilation_w * ic;
+    const uint32_t zp4 = 0x01010101u * (uint8_t)-p->in_offset;
+    uint32_t *w4 = (uint32_t *)(void *)row;
+    int8_t *r = row + fy0 * run + fx0 * ic, *d, *end;
+    int32_t i;
+    for (i = 0; i < kp / 4; i++) w4[i] = zp4;
+    for (fy = fy0; fy < fy1; fy++, r += run) {
+      const int8_t *t = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) *
+                                   p->in.w + ix0 + fx0 * p->dilation_w) * ic;
+      for (fx = 0, d = r; fx < runs; fx++, t += step - len)
+        for (end = d + len; d != end;) *d++ = *t++;
+    }
+    put_run(a, slot, 0, kp, row, p->in_offset, offp);
   }
-  put_run(a, slot, fy1 * run, kp - fy1 * run, NULL, 0, 0);
 }
 
 /* ------------------------------------------------------------ GEMM */
@@ -290,15 +313,16 @@ static void gemm_any(const tml_conv_params *p, const int16_t *a,
 ** channel; position j's channels start at out + j * out.c. When the clamp
 ** is int8's (full), runs of channels with shift <= -1 go to the routine; it
 ** always runs six rows: those before the n store where the first of the n
-** does, before it does. small: every bias is below 2^29. */
+** does, before it does. small: every bias is below 2^29. last: when the
+** taps are not whole blocks, the last filter row padded with zeros (the
+** routine reads whole blocks, which must not run past the filter). */
 static void gemm(const tml_conv_params *p, const int16_t *a,
                  const int8_t *filter, const int32_t *bias, int32_t n,
-                 int8_t *out, int full, int small) {
+                 int8_t *out, int full, int small, const int8_t *last) {
   static const int32_t zero = 0;
   const int32_t k = tml_conv_dsp_taps(p), oc = p->out.c;
   const int32_t nb = (int32_t)(tml_conv_dsp_kp(p) / 4);
-  /* The routine reads whole blocks: not the last row when it is short. */
-  const int32_t m = k % 4 ? oc - 1 : oc;
+  const int32_t m = last ? oc - 1 : oc;
   int32_t c = 0, c1, j;
   gemm6_args x;
   x.a = a;
@@ -310,25 +334,46 @@ static void gemm(const tml_conv_params *p, const int16_t *a,
   x.out_offset = p->out_offset;
   x.emax = small ? TML_DSP_MAX_RSHIFT : 0;
   for (j = 0; j < ROWS; j++) x.off[j] = TML_MAX(j - (ROWS - n), 0) * oc;
-  while (full && c < m) {
+  while (full && c < oc) {
     for (c1 = c; c1 < m && p->shift[c1] <= -1; c1++) {
     }
+    if (c1 == m && m < oc && p->shift[m] <= -1) c1 = oc;
     if (c1 > c) {
       x.w = filter + (size_t)c * k;
       x.bias = bias ? bias + c : &zero;
       x.mult = p->mult + c;
       x.shift = p->shift + c;
       x.out = out + c;
-      x.n = c1 - c;
-      gemm6_fast(&x);
+      x.n = TML_MIN(c1, m) - c;
+      if (x.n > 0) gemm6_fast(&x);
+      if (c1 > m) {
+        x.w = last;
+        x.bias = bias ? bias + m : &zero;
+        x.mult = p->mult + m;
+        x.shift = p->shift + m;
+        x.out = out + m;
+        x.n = 1;
+        gemm6_fast(&x);
+      }
     }
     c = c1;
-    if (c < m) {
+    if (c < oc) {
       gemm_any(p, a, filter, bias, n, c, c + 1, out);
       c++;
     }
   }
   if (c < oc) gemm_any(p, a, filter, bias, n, c, oc, out);
+}
+
+/* When the taps are not whole blocks: the last filter row and zeros up to
+** kp, at `buf`; NULL otherwise. */
+static const int8_t *pad_last_row(const tml_conv_params *p,
+                                  const int8_t *filter, int8_t *buf) {
+  const int32_t k = tml_conv_dsp_taps(p);
+  if (k % 4 == 0) return NULL;
+  memcpy(buf, filter + (size_t)(p->out.c - 1) * k, (size_t)k);
+  memset(buf + k, 0, (size_t)(4 - k % 4));
+  return buf;
 }
 
 /* Every bias below 2^29 (the fast requantization's bound). */
@@ -349,18 +394,22 @@ void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
   const int full = p->act_min == -128 && p->act_max == 127;
   const int small = small_biases(bias, oc);
   int16_t *a = (int16_t *)scratch;
+  int8_t *row = (int8_t *)(a + ROWS * (size_t)kp);
+  const int8_t *last;
   int32_t b, q, j;
   if (!tml_conv_dsp_gemm_ok(p)) {
     tml_conv2d_s8_portable(p, in, filter, bias, out, scratch);
     return;
   }
+  last = pad_last_row(p, filter, row + (tml_conv_dsp_aligned(p) ? 0 : kp));
   for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)npix * oc) {
     for (q = 0; q < npix; q += ROWS) {
       const int32_t n = TML_MIN(ROWS, npix - q);
       for (j = 0; j < n; j++)
         build_row(p, in, (q + j) / p->out.w, (q + j) % p->out.w, a,
-                  ROWS - n + j, offp, kp);
-      gemm(p, a, filter, bias, n, out + (ptrdiff_t)q * oc, full, small);
+                  ROWS - n + j, offp, kp, row);
+      gemm(p, a, filter, bias, n, out + (ptrdiff_t)q * oc, full, small,
+           last);
     }
   }
 }
@@ -379,20 +428,23 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
   const int full = p->act_min == -128 && p->act_max == 127;
   const int small = small_biases(bias, oc);
   int16_t *a = (int16_t *)scratch;
+  const int8_t *last;
   int32_t done, i;
   if (!tml_conv_dsp_gemm_ok(p)) {
     tml_conv2d_s8_inplace_portable(p, data, filter, bias, scratch);
     return;
   }
+  last = pad_last_row(p, filter, (int8_t *)(a + ROWS * kp));
   for (done = 0; done < npix; done += ROWS) {
     const int32_t n = TML_MIN(ROWS, npix - done);
     const int32_t q = oc <= ic ? done : npix - done - n;
     for (i = 0; i < n; i++) {
       put_run(a, ROWS - n + i, 0, ic, data + (ptrdiff_t)(q + i) * ic,
               p->in_offset, offp);
-      put_run(a, ROWS - n + i, ic, kp - ic, NULL, 0, 0);
+      put(a, ROWS - n + i, ic, kp - ic, NULL, 0, 0);
     }
-    gemm(p, a, filter, bias, n, data + (ptrdiff_t)q * oc, full, small);
+    gemm(p, a, filter, bias, n, data + (ptrdiff_t)q * oc, full, small,
+         last);
   }
 }
 
@@ -517,7 +569,8 @@ static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
   "add %[p], %[p], #2\n\t"                                            \
   "strd %[s0], %[s1], [%[acc]], #8\n\t"
 
-static void dw3x3_row(const int8_t *r0, int32_t rw, int32_t quads,
+__attribute__((noinline)) static void dw3x3_row(const int8_t *r0, int32_t rw,
+                                                int32_t quads,
                       const uint32_t *wp, int32_t init, int32_t *acc) {
   const int32_t *end = acc + 4 * quads;
   register uint32_t w02_0 = wp[0], w02_1 = wp[2], w02_2 = wp[4];
@@ -531,6 +584,48 @@ static void dw3x3_row(const int8_t *r0, int32_t rw, int32_t quads,
       "bne 1b\n\t"
       : [p] "+r"(r0), [acc] "+r"(acc), [v] "=&r"(v), [e] "=&r"(e),
         [s0] "=&r"(s0), [s1] "=&r"(s1)
+      : [rw] "r"(rw), [a0] "r"(w02_0), [a1] "r"(w02_1), [a2] "r"(w02_2),
+        [b01] "r"(w1_01), [b2] "r"(w1_2), [init] "r"(init), [end] "m"(end)
+      : "cc", "memory");
+}
+
+/* 3x3, stride 2 along rows: sums of outputs 0 .. 2 * pairs of a row. Word
+** 2x..2x+3 gives E = (2x, 2x+2) and O.lo = 2x+1: out[x] = E.W02 +
+** w1 * O.lo. 35 instructions per 2 outputs, 18 MACs. */
+#define TML_DW3X3S2_ONE                                                \
+  "ldr %[v], [%[p]]\n\t"                                              \
+  "sxtb16 %[e], %[v]\n\t"                                             \
+  "sxtb16 %[v], %[v], ror #8\n\t"                                     \
+  "smlad %[s], %[a0], %[e], %[init]\n\t"                              \
+  "smlabb %[s], %[b01], %[v], %[s]\n\t"                               \
+  "ldr %[v], [%[p], %[rw]]\n\t"                                       \
+  "sxtb16 %[e], %[v]\n\t"                                             \
+  "sxtb16 %[v], %[v], ror #8\n\t"                                     \
+  "smlad %[s], %[a1], %[e], %[s]\n\t"                                 \
+  "smlatb %[s], %[b01], %[v], %[s]\n\t"                               \
+  "ldr %[v], [%[p], %[rw], lsl #1]\n\t"                               \
+  "sxtb16 %[e], %[v]\n\t"                                             \
+  "sxtb16 %[v], %[v], ror #8\n\t"                                     \
+  "smlad %[s], %[a2], %[e], %[s]\n\t"                                 \
+  "smlabb %[s], %[b2], %[v], %[s]\n\t"                                \
+  "add %[p], %[p], #2\n\t"                                            \
+  "str %[s], [%[acc]], #4\n\t"
+
+__attribute__((noinline)) static void dw3x3s2_row(const int8_t *r0,
+                                                  int32_t rw, int32_t pairs,
+                        const uint32_t *wp, int32_t init, int32_t *acc) {
+  const int32_t *end = acc + 2 * pairs;
+  register uint32_t w02_0 = wp[0], w02_1 = wp[2], w02_2 = wp[4];
+  register uint32_t w1_01 = (wp[1] & 0xffffu) | (wp[3] << 16), w1_2 = wp[5];
+  uint32_t v, e;
+  int32_t sum;
+  __asm__ volatile(
+      "1:\n\t" TML_DW3X3S2_ONE TML_DW3X3S2_ONE
+      "ldr %[e], %[end]\n\t"
+      "cmp %[acc], %[e]\n\t"
+      "bne 1b\n\t"
+      : [p] "+r"(r0), [acc] "+r"(acc), [v] "=&r"(v), [e] "=&r"(e),
+        [s] "=&r"(sum)
       : [rw] "r"(rw), [a0] "r"(w02_0), [a1] "r"(w02_1), [a2] "r"(w02_2),
         [b01] "r"(w1_01), [b2] "r"(w1_2), [init] "r"(init), [end] "m"(end)
       : "cc", "memory");
@@ -584,7 +679,7 @@ static void dw_channel(const tml_conv_params *p, const dw_geom *g,
                        uint8_t *work) {
   const int32_t rw = g->rw, ow = g->ow, oc = p->out.c;
   const int32_t lo = p->act_min, hi = p->act_max;
-  const int s1 = g->fh == 3 && g->fw == 3 && g->sw == 1;
+  const int k3 = g->fh == 3 && g->fw == 3;
   const ptrdiff_t step = g->o_x * oc;
   uint32_t *wp = (uint32_t *)(void *)work;
   int8_t *plane = (int8_t *)(work + tml_dw_dsp_weights(p));
@@ -599,8 +694,10 @@ static void dw_channel(const tml_conv_params *p, const dw_geom *g,
   for (oy = 0; oy < g->oh; oy++) {
     const int8_t *r0 = plane + (ptrdiff_t)oy * g->sh * rw;
     int8_t *d = dst + oy * g->o_r * oc;
-    if (s1)
+    if (k3 && g->sw == 1)
       dw3x3_row(r0, rw, (ow + 3) / 4, wp, init, acc);
+    else if (k3 && g->sw == 2)
+      dw3x3s2_row(r0, rw, (ow + 1) / 2, wp, init, acc);
     else
       for (x = 0; x < ow; x++) acc[x] = dw_sum(g, r0, x, wp, init);
     if (full) {

@@ -25,20 +25,35 @@ static inline size_t tml_conv_dsp_kp(const tml_conv_params *p) {
 }
 
 /* CONV_2D as a GEMM of six output positions by one channel: no groups.
-** Scratch: the six positions' taps as int16 (in place too: six pixels;
-** the portable in-place kernel's one pixel is covered). */
+** Scratch: the six positions' taps as int16; an int8 im2col row when filter
+** rows are not whole groups of 4 taps (tml_conv_dsp_aligned), and a copy of
+** the last filter row padded to kp when the taps are not (in place too, with
+** six pixels; the portable in-place kernel's one pixel is covered). */
 static inline int tml_conv_dsp_gemm_ok(const tml_conv_params *p) {
   return p->filter.c == p->in.c &&
          (int64_t)p->filter.h * p->filter.w * p->filter.c <= TML_DSP_MAX_TAPS;
 }
 
+static inline int tml_conv_dsp_aligned(const tml_conv_params *p) {
+  return p->dilation_w == 1 && p->filter.w * p->in.c % 4 == 0;
+}
+
+static inline size_t tml_conv_dsp_gemm_scratch(const tml_conv_params *p,
+                                               int row) {
+  const size_t kp = tml_conv_dsp_kp(p);
+  return 6 * kp * 2 + (row ? kp : 0) +
+         (tml_conv_dsp_taps(p) % 4 ? kp : 0);
+}
+
 static inline size_t tml_conv2d_s8_dsp_scratch(const tml_conv_params *p) {
-  return tml_conv_dsp_gemm_ok(p) ? 6 * tml_conv_dsp_kp(p) * 2 : 0;
+  return tml_conv_dsp_gemm_ok(p)
+             ? tml_conv_dsp_gemm_scratch(p, !tml_conv_dsp_aligned(p))
+             : 0;
 }
 
 static inline size_t tml_conv2d_s8_inplace_dsp_scratch(
     const tml_conv_params *p) {
-  return tml_conv_dsp_gemm_ok(p) ? 6 * tml_conv_dsp_kp(p) * 2
+  return tml_conv_dsp_gemm_ok(p) ? tml_conv_dsp_gemm_scratch(p, 0)
                                  : (size_t)p->in.c;
 }
 
