@@ -334,6 +334,48 @@ static void check_inplace(int depthwise) {
   if (!check(name, nin > nout ? nin : nout, ns, NULL, 0)) describe_conv(&p);
 }
 
+/* ------------------------------------------------------- fully connected */
+
+static void check_fc(void) {
+  tml_fc_params p;
+  float wscales[MAX_CH];
+  const int32_t *bias;
+  int32_t n_scales, i;
+  size_t nin, nw, nout;
+  const int32_t k = rnd(0, 3);
+  memset(&p, 0, sizeof p);
+  p.batches = rnd(0, 3) ? 1 : rnd(2, 3);
+  p.in_depth = k == 0 ? rnd(1, 20) : k == 1 ? 4 * rnd(1, 100) : rnd(1, 1100);
+  p.out_depth = rnd(0, 1) ? rnd(1, 20) : rnd(1, 130);
+  n_scales = rnd(0, 1) ? 1 : p.out_depth;
+  for (i = 0; i < n_scales; i++) wscales[i] = rnd_scale(-4.0f, -1.0f);
+  if (tml_fully_connected_q_init(
+          &p, mult_buf, shift_buf, rnd_scale(-3.0f, 0.0f), zero_point(),
+          wscales, n_scales, rnd(0, 1) ? 0 : zero_point(), NULL,
+          rnd_scale(-4.0f, 0.0f), zero_point(), -128, 127,
+          activation()) != TML_OK)
+    return;
+  perturb_multipliers(mult_buf, shift_buf, n_scales);
+  nin = (size_t)p.batches * p.in_depth;
+  nw = (size_t)p.out_depth * p.in_depth;
+  nout = (size_t)p.batches * p.out_depth;
+  if (nin > MAX_IN || nw > MAX_W || nout > MAX_OUT) return;
+  fill_s8(in_buf, (int32_t)nin);
+  memcpy(in_copy, in_buf, nin);
+  fill_s8(w_buf, (int32_t)nw);
+  fill_bias(bias_buf, p.out_depth);
+  bias = rnd(0, 4) ? bias_buf : NULL;
+  memset(want, 0x11, nout + GUARD);
+  memset(got, 0x11, nout + GUARD);
+  tml_fully_connected_s8_portable(&p, in_buf, w_buf, bias, want);
+  scratch_for(0);
+  tml_fully_connected_s8(&p, in_buf, w_buf, bias, got);
+  if (!check("tml_fully_connected_s8", nout, 0, in_buf, nin))
+    printf("  batches %d in %d out %d scales %d w_offset %d\n",
+           (int)p.batches, (int)p.in_depth, (int)p.out_depth, (int)n_scales,
+           (int)p.w_offset);
+}
+
 int main(void) {
   int i;
   printf("tt_kernels: kernel set %d, %d runs\n", TML_KSET, TT_RUNS);
@@ -342,6 +384,7 @@ int main(void) {
     check_depthwise();
     check_inplace(0);
     check_inplace(1);
+    check_fc();
   }
   printf("tt_kernels: %ld cases, %ld failures\n", cases, failures);
   return failures ? 1 : 0;

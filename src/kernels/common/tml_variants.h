@@ -61,6 +61,9 @@ void tml_depthwise_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p,
                                              const int8_t *filter,
                                              const int32_t *bias,
                                              void *scratch);
+void tml_fully_connected_s8_arm_dsp(const tml_fc_params *p, const int8_t *in,
+                                    const int8_t *w, const int32_t *bias,
+                                    int8_t *out);
 #endif
 
 /* x86-64 host variants (<family>_x86.c). They exist only where GCC-style
