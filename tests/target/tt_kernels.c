@@ -376,6 +376,89 @@ static void check_fc(void) {
            (int)p.w_offset);
 }
 
+/* ---------------------------------------------------------------- pooling */
+
+static void check_pool(int avg) {
+  const char *name = avg ? "tml_avgpool_s8" : "tml_maxpool_s8";
+  tml_pool_params p;
+  int32_t lo, hi;
+  size_t nin, nout;
+  memset(&p, 0, sizeof p);
+  p.in.n = p.out.n = rnd(0, 5) ? 1 : 2;
+  p.in.h = rnd(1, 30);
+  p.in.w = rnd(1, 30);
+  p.in.c = p.out.c = channels();
+  p.filter_h = rnd(0, 5) ? rnd(1, 4) : rnd(1, p.in.h + 2);
+  p.filter_w = rnd(0, 5) ? rnd(1, 4) : rnd(1, p.in.w + 2);
+  p.stride_h = rnd(1, 3);
+  p.stride_w = rnd(1, 3);
+  p.pad_h = rnd(0, 3) ? 0 : rnd(0, p.filter_h - 1);
+  p.pad_w = rnd(0, 3) ? 0 : rnd(0, p.filter_w - 1);
+  p.out.h = rnd(1, (p.in.h + 2 * p.pad_h) / p.stride_h + 1);
+  p.out.w = rnd(1, (p.in.w + 2 * p.pad_w) / p.stride_w + 1);
+  if (tml_activation_range_q(activation(), rnd_scale(-3.0f, 0.0f),
+                             zero_point(), -128, 127, &lo, &hi) != TML_OK)
+    return;
+  p.act_min = lo;
+  p.act_max = hi;
+  nin = (size_t)p.in.n * p.in.h * p.in.w * p.in.c;
+  nout = (size_t)p.out.n * p.out.h * p.out.w * p.out.c;
+  if (nin > MAX_IN || nout > MAX_OUT) return;
+  fill_s8(in_buf, (int32_t)nin);
+  memcpy(in_copy, in_buf, nin);
+  memset(want, 0x11, nout + GUARD);
+  memset(got, 0x11, nout + GUARD);
+  scratch_for(0);
+  if (avg) {
+    tml_avgpool_s8_portable(&p, in_buf, want);
+    tml_avgpool_s8(&p, in_buf, got);
+  } else {
+    tml_maxpool_s8_portable(&p, in_buf, want);
+    tml_maxpool_s8(&p, in_buf, got);
+  }
+  if (!check(name, nout, 0, in_buf, nin))
+    printf("  in %dx%dx%dx%d filter %dx%d stride %d,%d pad %d,%d out %dx%d\n",
+           (int)p.in.n, (int)p.in.h, (int)p.in.w, (int)p.in.c,
+           (int)p.filter_h, (int)p.filter_w, (int)p.stride_h,
+           (int)p.stride_w, (int)p.pad_h, (int)p.pad_w, (int)p.out.h,
+           (int)p.out.w);
+}
+
+/* -------------------------------------------------------------------- add */
+
+static void check_add(void) {
+  tml_add_params p;
+  int32_t dims1[4], dims2[4], out_dims[4], d;
+  size_t n1 = 1, n2 = 1, nout = 1;
+  const int bcast = rnd(0, 3) == 0;
+  memset(&p, 0, sizeof p);
+  for (d = 0; d < 4; d++) {
+    out_dims[d] = d == 3 ? rnd(1, 40) : rnd(1, 6);
+    dims1[d] = out_dims[d];
+    dims2[d] = bcast && rnd(0, 1) ? 1 : out_dims[d];
+    n1 *= (size_t)dims1[d];
+    n2 *= (size_t)dims2[d];
+    nout *= (size_t)out_dims[d];
+  }
+  if (nout > MAX_OUT ||
+      tml_broadcast_init(&p.b, 4, dims1, 4, dims2, 4, out_dims) != TML_OK ||
+      tml_add_s8_init(&p, 0, rnd_scale(-3.0f, 0.0f), zero_point(),
+                      rnd_scale(-3.0f, 0.0f), zero_point(),
+                      rnd_scale(-3.0f, 0.0f), zero_point(),
+                      activation()) != TML_OK)
+    return;
+  fill_s8(in_buf, (int32_t)n1);
+  fill_s8(w_buf, (int32_t)n2);
+  memcpy(in_copy, in_buf, n1);
+  memset(want, 0x11, nout + GUARD);
+  memset(got, 0x11, nout + GUARD);
+  scratch_for(0);
+  tml_add_s8_portable(&p, in_buf, w_buf, want);
+  tml_add_s8(&p, in_buf, w_buf, got);
+  if (!check("tml_add_s8", nout, 0, in_buf, n1))
+    printf("  %d elements, flat %d\n", (int)nout, (int)p.b.flat);
+}
+
 int main(void) {
   int i;
   printf("tt_kernels: kernel set %d, %d runs\n", TML_KSET, TT_RUNS);
@@ -385,6 +468,9 @@ int main(void) {
     check_inplace(0);
     check_inplace(1);
     check_fc();
+    check_pool(0);
+    check_pool(1);
+    check_add();
   }
   printf("tt_kernels: %ld cases, %ld failures\n", cases, failures);
   return failures ? 1 : 0;

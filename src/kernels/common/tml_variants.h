@@ -40,6 +40,12 @@ void tml_fully_connected_s8_portable(const tml_fc_params *p, const int8_t *in,
 void tml_fully_connected_f32_portable(const tml_fc_params *p, const float *in,
                                       const float *w, const float *bias,
                                       float *out);
+void tml_avgpool_s8_portable(const tml_pool_params *p, const int8_t *in,
+                             int8_t *out);
+void tml_maxpool_s8_portable(const tml_pool_params *p, const int8_t *in,
+                             int8_t *out);
+void tml_add_s8_portable(const tml_add_params *p, const int8_t *in1,
+                         const int8_t *in2, int8_t *out);
 
 /* Cortex-M DSP-extension variants (<family>_arm_dsp.c). Each takes every
 ** input its public kernel does: shapes it has no fast path for go to the
@@ -64,6 +70,12 @@ void tml_depthwise_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p,
 void tml_fully_connected_s8_arm_dsp(const tml_fc_params *p, const int8_t *in,
                                     const int8_t *w, const int32_t *bias,
                                     int8_t *out);
+void tml_avgpool_s8_arm_dsp(const tml_pool_params *p, const int8_t *in,
+                            int8_t *out);
+void tml_maxpool_s8_arm_dsp(const tml_pool_params *p, const int8_t *in,
+                            int8_t *out);
+void tml_add_s8_arm_dsp(const tml_add_params *p, const int8_t *in1,
+                        const int8_t *in2, int8_t *out);
 #endif
 
 /* x86-64 host variants (<family>_x86.c). They exist only where GCC-style
