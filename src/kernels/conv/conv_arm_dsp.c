@@ -67,6 +67,40 @@ static void put_run(int16_t *a, int32_t slot, int32_t i, int32_t n,
     *tap_at(a, slot, i) = src ? (int16_t)(*src++ + in_offset) : 0;
 }
 
+/* n groups of 4 taps from d (row_at) on: 0, or src + offset. */
+static inline void zero_groups(uint32_t *d, int32_t n) {
+  for (; n > 0; n--, d += A_BLOCK / 2) d[0] = d[1] = 0;
+}
+
+/* Returns where the next group goes. */
+static inline uint32_t *expand_groups(uint32_t *d, const int8_t *src,
+                                      int32_t n, uint32_t offp) {
+  uint32_t t0, t1, t2, t3;
+  if (n & 1) {
+    tml_dsp_expand4(d, src, offp);
+    d += A_BLOCK / 2;
+    src += 4;
+  }
+  if (n >>= 1)
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr %[t0], [%[s]], #4\n\t"
+        "ldr %[t2], [%[s]], #4\n\t"
+        "sxtab16 %[t1], %[o], %[t0]\n\t"
+        "sxtab16 %[t0], %[o], %[t0], ror #8\n\t"
+        "sxtab16 %[t3], %[o], %[t2]\n\t"
+        "sxtab16 %[t2], %[o], %[t2], ror #8\n\t"
+        "strd %[t1], %[t0], [%[d]], #48\n\t"
+        "strd %[t3], %[t2], [%[d]], #48\n\t"
+        "subs %[n], %[n], #1\n\t"
+        "bne 1b\n\t"
+        : [d] "+r"(d), [s] "+r"(src), [n] "+r"(n), [t0] "=&r"(t0),
+          [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+        : [o] "r"(offp)
+        : "cc", "memory");
+  return d;
+}
+
 static inline void put(int16_t *a, int32_t slot, int32_t i, int32_t n,
                        const int8_t *src, int32_t in_offset, uint32_t offp) {
   if (n > 0) put_run(a, slot, i, n, src, in_offset, offp);
@@ -84,22 +118,45 @@ static void build_row(const tml_conv_params *p, const int8_t *img,
   const int32_t ic = p->in.c, fw = p->filter.w, run = fw * ic;
   const int32_t iy0 = oy * p->stride_h - p->pad_h;
   const int32_t ix0 = ox * p->stride_w - p->pad_w;
+  const int32_t ylast = iy0 + (p->filter.h - 1) * p->dilation_h;
   int32_t fy0, fy1, fx0, fx1, fy, fx;
+  if (tml_conv_dsp_aligned(p) && iy0 >= 0 && ylast < p->in.h && ix0 >= 0 &&
+      ix0 + fw <= p->in.w) {
+    /* The whole window in the image: each filter row one run. */
+    const ptrdiff_t step = (ptrdiff_t)p->dilation_h * p->in.w * ic;
+    const int8_t *src = img + ((ptrdiff_t)iy0 * p->in.w + ix0) * ic;
+    uint32_t *d = row_at(a, slot, 0);
+    for (fy = 0; fy < p->filter.h; fy++, src += step)
+      d = expand_groups(d, src, run / 4, offp);
+    return;
+  }
   tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
   tml_conv_taps(ix0, p->dilation_w, p->in.w, fw, &fx0, &fx1);
   if (fx0 == fx1) fy1 = fy0;
   if (tml_conv_dsp_aligned(p)) {
-    put(a, slot, 0, fy0 * run, NULL, 0, 0);
+    /* Whole groups of 4 on both sides of the image's part, or single taps
+    ** at its ends. */
+    const int whole = (fx0 * ic) % 4 == 0 && (fx1 * ic) % 4 == 0;
+    const int32_t g0 = fx0 * ic / 4, g1 = fx1 * ic / 4, groups = run / 4;
+    uint32_t *d = row_at(a, slot, 0);
+    zero_groups(d, fy0 * groups);
     for (fy = fy0; fy < fy1; fy++) {
       const int32_t i = fy * run;
-      put(a, slot, i, fx0 * ic, NULL, 0, 0);
-      put(a, slot, i + fx0 * ic, (fx1 - fx0) * ic,
-          img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) * p->in.w + ix0 +
-                 fx0) * ic,
-          p->in_offset, offp);
-      put(a, slot, i + fx1 * ic, run - fx1 * ic, NULL, 0, 0);
+      const int8_t *src = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) *
+                                     p->in.w + ix0 + fx0) * ic;
+      if (whole) {
+        d = row_at(a, slot, i);
+        zero_groups(d, g0);
+        expand_groups(d + g0 * (A_BLOCK / 2), src, g1 - g0, offp);
+        zero_groups(d + g1 * (A_BLOCK / 2), groups - g1);
+      } else {
+        put(a, slot, i, fx0 * ic, NULL, 0, 0);
+        put(a, slot, i + fx0 * ic, (fx1 - fx0) * ic, src, p->in_offset,
+            offp);
+        put(a, slot, i + fx1 * ic, run - fx1 * ic, NULL, 0, 0);
+      }
     }
-    put(a, slot, fy1 * run, kp - fy1 * run, NULL, 0, 0);
+    zero_groups(row_at(a, slot, fy1 * run), (kp - fy1 * run) / 4);
   } else {
     /* Taps fx0..fx1 are one run without x dilation, else runs of ic. */
     const int32_t len = p->dilation_w == 1 ? (fx1 - fx0) * ic : ic;
@@ -439,9 +496,13 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
     const int32_t n = TML_MIN(ROWS, npix - done);
     const int32_t q = oc <= ic ? done : npix - done - n;
     for (i = 0; i < n; i++) {
-      put_run(a, ROWS - n + i, 0, ic, data + (ptrdiff_t)(q + i) * ic,
-              p->in_offset, offp);
-      put(a, ROWS - n + i, ic, kp - ic, NULL, 0, 0);
+      const int8_t *px = data + (ptrdiff_t)(q + i) * ic;
+      if (ic % 4 == 0) {
+        expand_groups(row_at(a, ROWS - n + i, 0), px, ic / 4, offp);
+      } else {
+        put_run(a, ROWS - n + i, 0, ic, px, p->in_offset, offp);
+        put(a, ROWS - n + i, ic, kp - ic, NULL, 0, 0);
+      }
     }
     gemm(p, a, filter, bias, n, data + (ptrdiff_t)q * oc, full, small,
          last);
