@@ -108,10 +108,11 @@ static inline void put(int16_t *a, int32_t slot, int32_t i, int32_t n,
 
 /* Row `slot` = the taps of output position (oy, ox) of image `img`, 0 for
 ** padding and up to kp. Without x dilation a filter row's taps in the image
-** are one run of the input; when filter rows are whole groups of 4 taps
-** (tml_conv_dsp_aligned) the runs expand in place, otherwise the int8 row
-** (`row`, kp bytes, the zero point for padding and up to kp) is gathered
-** first and expanded whole. */
+** are one run of the input, expanded in place when its ends fall on whole
+** groups of 4 taps: a window inside the image when filter rows are whole
+** groups (tml_conv_dsp_aligned), any window when input channels are
+** (tml_conv_dsp_whole). Otherwise the int8 row (`row`, kp bytes, the zero
+** point for padding and up to kp) is gathered first and expanded whole. */
 static void build_row(const tml_conv_params *p, const int8_t *img,
                       int32_t oy, int32_t ox, int16_t *a, int32_t slot,
                       uint32_t offp, int32_t kp, int8_t *row) {
@@ -122,7 +123,6 @@ static void build_row(const tml_conv_params *p, const int8_t *img,
   int32_t fy0, fy1, fx0, fx1, fy, fx;
   if (tml_conv_dsp_aligned(p) && iy0 >= 0 && ylast < p->in.h && ix0 >= 0 &&
       ix0 + fw <= p->in.w) {
-    /* The whole window in the image: each filter row one run. */
     const ptrdiff_t step = (ptrdiff_t)p->dilation_h * p->in.w * ic;
     const int8_t *src = img + ((ptrdiff_t)iy0 * p->in.w + ix0) * ic;
     uint32_t *d = row_at(a, slot, 0);
@@ -133,28 +133,17 @@ static void build_row(const tml_conv_params *p, const int8_t *img,
   tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
   tml_conv_taps(ix0, p->dilation_w, p->in.w, fw, &fx0, &fx1);
   if (fx0 == fx1) fy1 = fy0;
-  if (tml_conv_dsp_aligned(p)) {
-    /* Whole groups of 4 on both sides of the image's part, or single taps
-    ** at its ends. */
-    const int whole = (fx0 * ic) % 4 == 0 && (fx1 * ic) % 4 == 0;
+  if (tml_conv_dsp_whole(p)) {
     const int32_t g0 = fx0 * ic / 4, g1 = fx1 * ic / 4, groups = run / 4;
     uint32_t *d = row_at(a, slot, 0);
     zero_groups(d, fy0 * groups);
     for (fy = fy0; fy < fy1; fy++) {
-      const int32_t i = fy * run;
       const int8_t *src = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) *
                                      p->in.w + ix0 + fx0) * ic;
-      if (whole) {
-        d = row_at(a, slot, i);
-        zero_groups(d, g0);
-        expand_groups(d + g0 * (A_BLOCK / 2), src, g1 - g0, offp);
-        zero_groups(d + g1 * (A_BLOCK / 2), groups - g1);
-      } else {
-        put(a, slot, i, fx0 * ic, NULL, 0, 0);
-        put(a, slot, i + fx0 * ic, (fx1 - fx0) * ic, src, p->in_offset,
-            offp);
-        put(a, slot, i + fx1 * ic, run - fx1 * ic, NULL, 0, 0);
-      }
+      d = row_at(a, slot, fy * run);
+      zero_groups(d, g0);
+      expand_groups(d + g0 * (A_BLOCK / 2), src, g1 - g0, offp);
+      zero_groups(d + g1 * (A_BLOCK / 2), groups - g1);
     }
     zero_groups(row_at(a, slot, fy1 * run), (kp - fy1 * run) / 4);
   } else {
@@ -173,7 +162,7 @@ static void build_row(const tml_conv_params *p, const int8_t *img,
       for (fx = 0, d = r; fx < runs; fx++, t += step - len)
         for (end = d + len; d != end;) *d++ = *t++;
     }
-    put_run(a, slot, 0, kp, row, p->in_offset, offp);
+    expand_groups(row_at(a, slot, 0), row, kp / 4, offp);
   }
 }
 
@@ -458,7 +447,7 @@ void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
     tml_conv2d_s8_portable(p, in, filter, bias, out, scratch);
     return;
   }
-  last = pad_last_row(p, filter, row + (tml_conv_dsp_aligned(p) ? 0 : kp));
+  last = pad_last_row(p, filter, row + (tml_conv_dsp_whole(p) ? 0 : kp));
   for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)npix * oc) {
     for (q = 0; q < npix; q += ROWS) {
       const int32_t n = TML_MIN(ROWS, npix - q);
@@ -600,11 +589,12 @@ static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
   }
 }
 
-/* 3x3, stride 1 along rows: sums of outputs 0 .. 4 * quads of a row, r0
+/* 3x3, stride 1 along rows: sums of outputs 0 .. 2 * pairs of a row, r0
 ** the first of its three plane rows. Word x..x+3 of a row gives
 ** E = (x, x+2) and O = (x+1, x+3); with W02 = (w0, w2) and w1:
 ** out[x] = E.W02 + w1 * O.lo, out[x+1] = O.W02 + w1 * E.hi. w1 of rows 0
-** and 1 share a register. 49 instructions per 4 outputs, 36 MACs. */
+** and 1 share a register. An odd pair first, then 49 instructions per 4
+** outputs, 36 MACs. */
 #define TML_DW3X3_PAIR                                                 \
   "ldr %[v], [%[p]]\n\t"                                              \
   "sxtb16 %[e], %[v]\n\t"                                             \
@@ -631,18 +621,28 @@ static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
   "strd %[s0], %[s1], [%[acc]], #8\n\t"
 
 __attribute__((noinline)) static void dw3x3_row(const int8_t *r0, int32_t rw,
-                                                int32_t quads,
-                      const uint32_t *wp, int32_t init, int32_t *acc) {
-  const int32_t *end = acc + 4 * quads;
+                                                int32_t pairs,
+                                                const uint32_t *wp,
+                                                int32_t init, int32_t *acc) {
+  const int32_t *end = acc + 2 * pairs;
   register uint32_t w02_0 = wp[0], w02_1 = wp[2], w02_2 = wp[4];
   register uint32_t w1_01 = (wp[1] & 0xffffu) | (wp[3] << 16), w1_2 = wp[5];
   uint32_t v, e;
   int32_t s0, s1;
   __asm__ volatile(
-      "1:\n\t" TML_DW3X3_PAIR TML_DW3X3_PAIR
+      "ldr %[e], %[end]\n\t"
+      "sub %[e], %[e], %[acc]\n\t"
+      "tst %[e], #8\n\t"
+      "beq 1f\n\t" TML_DW3X3_PAIR
+      "1:\n\t"
       "ldr %[e], %[end]\n\t"
       "cmp %[acc], %[e]\n\t"
-      "bne 1b\n\t"
+      "beq 3f\n"
+      "2:\n\t" TML_DW3X3_PAIR TML_DW3X3_PAIR
+      "ldr %[e], %[end]\n\t"
+      "cmp %[acc], %[e]\n\t"
+      "bne 2b\n"
+      "3:\n\t"
       : [p] "+r"(r0), [acc] "+r"(acc), [v] "=&r"(v), [e] "=&r"(e),
         [s0] "=&r"(s0), [s1] "=&r"(s1)
       : [rw] "r"(rw), [a0] "r"(w02_0), [a1] "r"(w02_1), [a2] "r"(w02_2),
@@ -709,27 +709,40 @@ static int32_t dw_sum(const dw_geom *g, const int8_t *r0, int32_t x,
   return s;
 }
 
-/* n sums to outputs step bytes apart: int8 = SSAT8(requantized). */
+/* n sums to outputs step bytes apart: int8 = SSAT8(requantized). Two per
+** loop turn after an odd one. */
+#define TML_DW_RQ(s)                        \
+  "lsl %[u], " s ", #1\n\t"                 \
+  "add " s ", %[k], " s ", asr #31\n\t"     \
+  "smmlar %[u], %[u], %[m], " s "\n\t"      \
+  "asr %[u], %[u], %[e]\n\t"                \
+  "ssat %[u], #8, %[u]\n\t"                 \
+  "strb %[u], [%[dst]]\n\t"                 \
+  "add %[dst], %[dst], %[step]\n\t"
+
 static void dw_store_fast(const int32_t *acc, int32_t n, const tml_dsp_rq *q,
                           int8_t *dst, ptrdiff_t step) {
   const int32_t *end = acc + n;
-  int32_t t, u;
-  __asm__ volatile(
-      "1:\n\t"
-      "ldr %[t], [%[acc]], #4\n\t"
-      "lsl %[u], %[t], #1\n\t"
-      "add %[t], %[k], %[t], asr #31\n\t"
-      "smmlar %[u], %[u], %[m], %[t]\n\t"
-      "asr %[u], %[u], %[e]\n\t"
-      "ssat %[u], #8, %[u]\n\t"
-      "strb %[u], [%[dst]]\n\t"
-      "add %[dst], %[dst], %[step]\n\t"
-      "cmp %[acc], %[end]\n\t"
-      "bne 1b\n\t"
-      : [acc] "+r"(acc), [dst] "+r"(dst), [t] "=&r"(t), [u] "=&r"(u)
-      : [k] "r"(q->k), [m] "r"(q->mult), [e] "r"(q->e), [step] "r"(step),
-        [end] "r"(end)
-      : "cc", "memory");
+  int32_t t, t2, u;
+  if (n & 1)
+    __asm__ volatile("ldr %[t], [%[acc]], #4\n\t" TML_DW_RQ("%[t]")
+                     : [acc] "+r"(acc), [dst] "+r"(dst), [t] "=&r"(t),
+                       [u] "=&r"(u)
+                     : [k] "r"(q->k), [m] "r"(q->mult), [e] "r"(q->e),
+                       [step] "r"(step)
+                     : "memory");
+  if (acc != end)
+    __asm__ volatile(
+        "1:\n\t"
+        "ldrd %[t], %[t2], [%[acc]], #8\n\t" TML_DW_RQ("%[t]")
+            TML_DW_RQ("%[t2]")
+        "cmp %[acc], %[end]\n\t"
+        "bne 1b\n\t"
+        : [acc] "+r"(acc), [dst] "+r"(dst), [t] "=&r"(t), [t2] "=&r"(t2),
+          [u] "=&r"(u)
+        : [k] "r"(q->k), [m] "r"(q->mult), [e] "r"(q->e), [step] "r"(step),
+          [end] "r"(end)
+        : "cc", "memory");
 }
 
 /* Channel c of one image to dst + (output position) * out.c: gather,
@@ -756,7 +769,7 @@ static void dw_channel(const tml_conv_params *p, const dw_geom *g,
     const int8_t *r0 = plane + (ptrdiff_t)oy * g->sh * rw;
     int8_t *d = dst + oy * g->o_r * oc;
     if (k3 && g->sw == 1)
-      dw3x3_row(r0, rw, (ow + 3) / 4, wp, init, acc);
+      dw3x3_row(r0, rw, (ow + 1) / 2, wp, init, acc);
     else if (k3 && g->sw == 2)
       dw3x3s2_row(r0, rw, (ow + 1) / 2, wp, init, acc);
     else

@@ -25,10 +25,12 @@ static inline size_t tml_conv_dsp_kp(const tml_conv_params *p) {
 }
 
 /* CONV_2D as a GEMM of six output positions by one channel: no groups.
-** Scratch: the six positions' taps as int16; an int8 im2col row when filter
-** rows are not whole groups of 4 taps (tml_conv_dsp_aligned), and a copy of
-** the last filter row padded to kp when the taps are not (in place too, with
-** six pixels; the portable in-place kernel's one pixel is covered). */
+** Scratch: the six positions' taps as int16; an int8 im2col row unless
+** input channels come in whole groups of 4 taps (tml_conv_dsp_whole), and
+** a copy of the last filter row padded to kp when the taps are not (in
+** place too, with six pixels; the portable in-place kernel's one pixel is
+** covered). Filter rows of whole groups (tml_conv_dsp_aligned) expand
+** straight from the input when the window is inside the image. */
 static inline int tml_conv_dsp_gemm_ok(const tml_conv_params *p) {
   return p->filter.c == p->in.c &&
          (int64_t)p->filter.h * p->filter.w * p->filter.c <= TML_DSP_MAX_TAPS;
@@ -36,6 +38,10 @@ static inline int tml_conv_dsp_gemm_ok(const tml_conv_params *p) {
 
 static inline int tml_conv_dsp_aligned(const tml_conv_params *p) {
   return p->dilation_w == 1 && p->filter.w * p->in.c % 4 == 0;
+}
+
+static inline int tml_conv_dsp_whole(const tml_conv_params *p) {
+  return p->dilation_w == 1 && p->in.c % 4 == 0;
 }
 
 static inline size_t tml_conv_dsp_gemm_scratch(const tml_conv_params *p,
@@ -47,7 +53,7 @@ static inline size_t tml_conv_dsp_gemm_scratch(const tml_conv_params *p,
 
 static inline size_t tml_conv2d_s8_dsp_scratch(const tml_conv_params *p) {
   return tml_conv_dsp_gemm_ok(p)
-             ? tml_conv_dsp_gemm_scratch(p, !tml_conv_dsp_aligned(p))
+             ? tml_conv_dsp_gemm_scratch(p, !tml_conv_dsp_whole(p))
              : 0;
 }
 
