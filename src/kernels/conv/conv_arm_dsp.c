@@ -763,11 +763,14 @@ static void dw_channel(const tml_conv_params *p, const dw_geom *g,
                                  (uint32_t)p->in_offset * (uint32_t)sumw);
   const int fast = tml_dsp_rq_ok(p->shift[c], bias ? &bias[c] : NULL);
   const int full = fast && lo == -128 && hi == 127;
+  const tml_dsp_rq q = tml_dsp_rq_make(p->mult[c], fast ? p->shift[c] : -1,
+                                       p->out_offset);
+  const int8_t *r0 = plane;
+  int8_t *d = dst;
+  const ptrdiff_t r_step = (ptrdiff_t)g->sh * rw, d_step = g->o_r * oc;
   int32_t oy, x;
   dw_gather(g, img, c, (int8_t)-p->in_offset, plane);
-  for (oy = 0; oy < g->oh; oy++) {
-    const int8_t *r0 = plane + (ptrdiff_t)oy * g->sh * rw;
-    int8_t *d = dst + oy * g->o_r * oc;
+  for (oy = 0; oy < g->oh; oy++, r0 += r_step, d = dst += d_step) {
     if (k3 && g->sw == 1)
       dw3x3_row(r0, rw, (ow + 1) / 2, wp, init, acc);
     else if (k3 && g->sw == 2)
@@ -775,12 +778,8 @@ static void dw_channel(const tml_conv_params *p, const dw_geom *g,
     else
       for (x = 0; x < ow; x++) acc[x] = dw_sum(g, r0, x, wp, init);
     if (full) {
-      const tml_dsp_rq q =
-          tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset);
       dw_store_fast(acc, ow, &q, d, step);
     } else if (fast) {
-      const tml_dsp_rq q =
-          tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset);
       for (x = 0; x < ow; x++, d += step)
         *d = tml_dsp_clamp(tml_dsp_requant(&q, acc[x]), lo, hi);
     } else {

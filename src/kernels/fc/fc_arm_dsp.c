@@ -115,22 +115,17 @@ static int fc_fast(const tml_fc_params *p, const int32_t *bias) {
   return 1;
 }
 
-void tml_fully_connected_s8_arm_dsp(const tml_fc_params *p, const int8_t *in,
-                                    const int8_t *w, const int32_t *bias,
-                                    int8_t *out) {
+/* x: room for the input row's pairs, (in_depth + 3) / 4 * 2 words. */
+static void fc(const tml_fc_params *p, const int8_t *in, const int8_t *w,
+               const int32_t *bias, int8_t *out, uint32_t *x) {
   const int32_t depth = p->in_depth, nb = depth / 4;
   const int32_t lo = p->act_min, hi = p->act_max;
   const int32_t m_step = p->n_mult == 1 ? 0 : 1;
   const uint32_t offp = tml_dsp_pair(p->in_offset);
   const int fast = fc_fast(p, bias), full = lo == -128 && hi == 127;
-  uint32_t x[TML_DSP_FC_MAX_DEPTH / 2];
+  const tml_dsp_rq q0 =
+      tml_dsp_rq_make(p->mult[0], fast ? p->shift[0] : -1, p->out_offset);
   int32_t b, o, i;
-  tml_dsp_rq q;
-  if (depth > TML_DSP_FC_MAX_DEPTH) {
-    tml_fully_connected_s8_portable(p, in, w, bias, out);
-    return;
-  }
-  q = tml_dsp_rq_make(p->mult[0], fast ? p->shift[0] : -1, p->out_offset);
   for (b = 0; b < p->batches; b++, in += depth, out += p->out_depth) {
     /* w_offset * Sum(input + in_offset) starts every sum. */
     uint32_t xsum = 0, wx;
@@ -163,7 +158,9 @@ void tml_fully_connected_s8_arm_dsp(const tml_fc_params *p, const int8_t *in,
       for (r = 0; r < n; r++, o++) {
         const int32_t c = o * m_step;
         if (fast) {
-          if (m_step) q = tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset);
+          const tml_dsp_rq q =
+              m_step ? tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset)
+                     : q0;
           out[o] = full ? (int8_t)__ssat(tml_dsp_requant(&q, s[r]), 8)
                         : tml_dsp_clamp(tml_dsp_requant(&q, s[r]), lo, hi);
         } else {
@@ -173,6 +170,20 @@ void tml_fully_connected_s8_arm_dsp(const tml_fc_params *p, const int8_t *in,
         }
       }
     }
+  }
+}
+
+/* The expanded input row lives on the stack: 2 bytes per input, at most
+** TML_DSP_FC_MAX_DEPTH * 2 (a variable-length array, so that short rows
+** take little). */
+void tml_fully_connected_s8_arm_dsp(const tml_fc_params *p, const int8_t *in,
+                                    const int8_t *w, const int32_t *bias,
+                                    int8_t *out) {
+  if (p->in_depth > TML_DSP_FC_MAX_DEPTH) {
+    tml_fully_connected_s8_portable(p, in, w, bias, out);
+  } else {
+    uint32_t x[(p->in_depth + 3) / 4 * 2];
+    fc(p, in, w, bias, out, x);
   }
 }
 
