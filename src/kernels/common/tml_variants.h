@@ -48,9 +48,9 @@ void tml_add_s8_portable(const tml_add_params *p, const int8_t *in1,
                          const int8_t *in2, int8_t *out);
 
 /* Cortex-M DSP-extension variants (<family>_arm_dsp.c). Each takes every
-** input its public kernel does: shapes it has no fast path for go to the
-** portable code, and its scratch is <name>_scratch_size_for(p,
-** TML_KSET_ARM_DSP). */
+** input its public kernel does, with <name>_scratch_size_for(p,
+** TML_KSET_ARM_DSP) bytes of scratch; none falls back on the portable
+** code, which a DSP build then does not link. */
 #if defined(TML_KERNELS_ARM_DSP)
 void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
                            const int8_t *filter, const int32_t *bias,

@@ -1,24 +1,29 @@
 /*
 ** CONV_2D and DEPTHWISE_CONV_2D (int8) for Cortex-M cores with the DSP
 ** extension, byte-identical to the portable kernels (conv2d.c,
-** depthwise_conv2d.c, conv_inplace.c). Exactness: tml_arm_dsp.h.
+** depthwise_conv2d.c, conv_inplace.c) on every input they accept.
+** Exactness: tml_arm_dsp.h.
 **
 ** CONV_2D is a GEMM: six output positions at a time are expanded (the
 ** CMSIS-NN paper's partial im2col) into int16 rows holding input +
 ** in_offset, 0 for padding taps; an assembly routine then runs each output
 ** channel over the six rows, its filter row sign-extended in registers, and
 ** requantizes: 24 MACs per 18 instructions. A row costs under 2
-** instructions per tap, shared by every channel: without x dilation a
-** filter row's taps are one run of the input, expanded 4 at a time (SXTAB16
-** adds the offset). The in-place 1x1 convolution expands six pixels, then
-** writes their outputs over them.
+** instructions per tap, shared by every channel: in a window inside the
+** image each filter row is one run of the input, expanded 8 taps per 10
+** instructions (SXTAB16 adds the offset); other windows (borders, groups,
+** x dilation, odd channel counts) are gathered into an int8 row first, the
+** zero point in the padding. The in-place 1x1 convolution expands six
+** pixels, then writes their outputs over them.
 **
-** DEPTHWISE_CONV_2D works one channel at a time: the channel's input is
-** gathered into an int8 plane (the zero point in the padding, so every tap
-** can be summed), where taps x, x+2 and x+1, x+3 of a 4-byte load are
-** SXTB16 pairs; the weights are the matching int16 pairs, and in_offset *
-** Sum(w) is folded into the bias. A 3x3 stride-1 filter computes two
-** outputs per load: 21 instructions per 18 MACs.
+** DEPTHWISE_CONV_2D works one input channel at a time: it is gathered into
+** an int8 plane (the zero point in the padding, so every tap can be summed),
+** where taps x, x+2 and x+1, x+3 of a 4-byte load are SXTB16 pairs; the
+** weights are the matching int16 pairs, and in_offset * Sum(w) is folded
+** into the bias. A 3x3 stride-1 filter computes two outputs per load: 49
+** instructions per 36 MACs. The plane's rows run along the output's longer
+** side. In place, a channel's input is all in the plane before its outputs
+** overwrite it, so the same code serves.
 */
 #include "tml_variants.h"
 
@@ -42,36 +47,7 @@ static inline uint32_t *row_at(int16_t *a, int32_t slot, int32_t i) {
   return (uint32_t *)(void *)(a + (size_t)(i >> 2) * A_BLOCK + slot * 4);
 }
 
-/* One tap: the pairs are (0, 2) and (1, 3). */
-static inline int16_t *tap_at(int16_t *a, int32_t slot, int32_t i) {
-  const int32_t r = i & 3;
-  return a + (size_t)(i >> 2) * A_BLOCK + slot * 4 + ((r & 1) << 1) +
-         (r >> 1);
-}
-
-/* Taps i .. i+n of row `slot`: src + in_offset, or 0 when src is NULL.
-** Whole groups of 4 go as two words; SXTAB16 adds the offset. */
-static void put_run(int16_t *a, int32_t slot, int32_t i, int32_t n,
-                    const int8_t *src, int32_t in_offset, uint32_t offp) {
-  uint32_t *d;
-  for (; n > 0 && (i & 3); i++, n--)
-    *tap_at(a, slot, i) = src ? (int16_t)(*src++ + in_offset) : 0;
-  d = row_at(a, slot, i);
-  if (src) {
-    for (; n >= 4; n -= 4, i += 4, src += 4, d += A_BLOCK / 2)
-      tml_dsp_expand4(d, src, offp);
-  } else {
-    for (; n >= 4; n -= 4, i += 4, d += A_BLOCK / 2) d[0] = d[1] = 0;
-  }
-  for (; n > 0; i++, n--)
-    *tap_at(a, slot, i) = src ? (int16_t)(*src++ + in_offset) : 0;
-}
-
-/* n groups of 4 taps from d (row_at) on: 0, or src + offset. */
-static inline void zero_groups(uint32_t *d, int32_t n) {
-  for (; n > 0; n--, d += A_BLOCK / 2) d[0] = d[1] = 0;
-}
-
+/* n groups of 4 taps from src + offset into row words from d on (row_at). */
 /* Returns where the next group goes. */
 static inline uint32_t *expand_groups(uint32_t *d, const int8_t *src,
                                       int32_t n, uint32_t offp) {
@@ -100,73 +76,6 @@ static inline uint32_t *expand_groups(uint32_t *d, const int8_t *src,
         : "cc", "memory");
   return d;
 }
-
-static inline void put(int16_t *a, int32_t slot, int32_t i, int32_t n,
-                       const int8_t *src, int32_t in_offset, uint32_t offp) {
-  if (n > 0) put_run(a, slot, i, n, src, in_offset, offp);
-}
-
-/* Row `slot` = the taps of output position (oy, ox) of image `img`, 0 for
-** padding and up to kp. Without x dilation a filter row's taps in the image
-** are one run of the input, expanded in place when its ends fall on whole
-** groups of 4 taps: a window inside the image when filter rows are whole
-** groups (tml_conv_dsp_aligned), any window when input channels are
-** (tml_conv_dsp_whole). Otherwise the int8 row (`row`, kp bytes, the zero
-** point for padding and up to kp) is gathered first and expanded whole. */
-static void build_row(const tml_conv_params *p, const int8_t *img,
-                      int32_t oy, int32_t ox, int16_t *a, int32_t slot,
-                      uint32_t offp, int32_t kp, int8_t *row) {
-  const int32_t ic = p->in.c, fw = p->filter.w, run = fw * ic;
-  const int32_t iy0 = oy * p->stride_h - p->pad_h;
-  const int32_t ix0 = ox * p->stride_w - p->pad_w;
-  const int32_t ylast = iy0 + (p->filter.h - 1) * p->dilation_h;
-  int32_t fy0, fy1, fx0, fx1, fy, fx;
-  if (tml_conv_dsp_aligned(p) && iy0 >= 0 && ylast < p->in.h && ix0 >= 0 &&
-      ix0 + fw <= p->in.w) {
-    const ptrdiff_t step = (ptrdiff_t)p->dilation_h * p->in.w * ic;
-    const int8_t *src = img + ((ptrdiff_t)iy0 * p->in.w + ix0) * ic;
-    uint32_t *d = row_at(a, slot, 0);
-    for (fy = 0; fy < p->filter.h; fy++, src += step)
-      d = expand_groups(d, src, run / 4, offp);
-    return;
-  }
-  tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
-  tml_conv_taps(ix0, p->dilation_w, p->in.w, fw, &fx0, &fx1);
-  if (fx0 == fx1) fy1 = fy0;
-  if (tml_conv_dsp_whole(p)) {
-    const int32_t g0 = fx0 * ic / 4, g1 = fx1 * ic / 4, groups = run / 4;
-    uint32_t *d = row_at(a, slot, 0);
-    zero_groups(d, fy0 * groups);
-    for (fy = fy0; fy < fy1; fy++) {
-      const int8_t *src = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) *
-                                     p->in.w + ix0 + fx0) * ic;
-      d = row_at(a, slot, fy * run);
-      zero_groups(d, g0);
-      expand_groups(d + g0 * (A_BLOCK / 2), src, g1 - g0, offp);
-      zero_groups(d + g1 * (A_BLOCK / 2), groups - g1);
-    }
-    zero_groups(row_at(a, slot, fy1 * run), (kp - fy1 * run) / 4);
-  } else {
-    /* Taps fx0..fx1 are one run without x dilation, else runs of ic. */
-    const int32_t len = p->dilation_w == 1 ? (fx1 - fx0) * ic : ic;
-    const int32_t runs = p->dilation_w == 1 ? (fx0 < fx1) : fx1 - fx0;
-    const ptrdiff_t step = (ptrdiff_t)p->dilation_w * ic;
-    const uint32_t zp4 = 0x01010101u * (uint8_t)-p->in_offset;
-    uint32_t *w4 = (uint32_t *)(void *)row;
-    int8_t *r = row + fy0 * run + fx0 * ic, *d, *end;
-    int32_t i;
-    for (i = 0; i < kp / 4; i++) w4[i] = zp4;
-    for (fy = fy0; fy < fy1; fy++, r += run) {
-      const int8_t *t = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) *
-                                   p->in.w + ix0 + fx0 * p->dilation_w) * ic;
-      for (fx = 0, d = r; fx < runs; fx++, t += step - len)
-        for (end = d + len; d != end;) *d++ = *t++;
-    }
-    expand_groups(row_at(a, slot, 0), row, kp / 4, offp);
-  }
-}
-
-/* ------------------------------------------------------------ GEMM */
 
 /* Six rows by one channel, every channel of a run, in one assembly
 ** routine: each row's sums start at the bias, 4 taps of the filter row are
@@ -315,61 +224,95 @@ __attribute__((naked, noinline)) static void gemm6_fast(
       "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t");
 }
 
-/* The other cases, in C: the last n rows, channels c0 .. c1 - 1. The last
-** channel's filter row ends the filter: its taps past the last whole block
-** are summed one by one rather than read past the end. */
-static void gemm_any(const tml_conv_params *p, const int16_t *a,
-                     const int8_t *filter, const int32_t *bias, int32_t n,
-                     int32_t c0, int32_t c1, int8_t *out) {
+/* Row `slot` = the taps of output position (oy, ox) of image `img` (input
+** channels cin0 .. cin0 + filter.c), 0 for padding and up to kp. A window
+** inside the image with whole filter rows of 4-tap groups expands straight
+** from the input; otherwise the int8 row (`row`, kp bytes) is gathered,
+** the zero point (0 once offset) for padding and up to kp. */
+static void build_row(const tml_conv_params *p, const int8_t *img,
+                      int32_t cin0, int32_t oy, int32_t ox, int16_t *a,
+                      int32_t slot, uint32_t offp, int32_t kp, int8_t *row) {
+  const int32_t ic = p->in.c, fc = p->filter.c, fw = p->filter.w;
+  const int32_t run = fw * fc;
+  const int32_t iy0 = oy * p->stride_h - p->pad_h;
+  const int32_t ix0 = ox * p->stride_w - p->pad_w;
+  const uint32_t zp4 = 0x01010101u * (uint8_t)-p->in_offset;
+  uint32_t *w4 = (uint32_t *)(void *)row;
+  int32_t fy0, fy1, fx0, fx1, fy, fx, i;
+  int8_t *r, *d, *end;
+  if (tml_conv_dsp_aligned(p) && iy0 >= 0 &&
+      iy0 + (p->filter.h - 1) * p->dilation_h < p->in.h && ix0 >= 0 &&
+      ix0 + fw <= p->in.w) {
+    const ptrdiff_t step = (ptrdiff_t)p->dilation_h * p->in.w * ic;
+    const int8_t *src = img + ((ptrdiff_t)iy0 * p->in.w + ix0) * ic;
+    uint32_t *dst = row_at(a, slot, 0);
+    for (fy = 0; fy < p->filter.h; fy++, src += step)
+      dst = expand_groups(dst, src, run / 4, offp);
+    return;
+  }
+  tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
+  tml_conv_taps(ix0, p->dilation_w, p->in.w, fw, &fx0, &fx1);
+  for (i = 0; i < kp / 4; i++) w4[i] = zp4;
+  for (fy = fy0; fy < fy1; fy++) {
+    const int8_t *src = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) *
+                                   p->in.w + ix0) * ic + cin0;
+    for (fx = fx0, r = row + fy * run + fx0 * fc; fx < fx1; fx++) {
+      const int8_t *t = src + (ptrdiff_t)fx * p->dilation_w * ic;
+      for (d = r, end = r + fc; d != end;) *d++ = *t++;
+      r = end;
+    }
+  }
+  expand_groups(row_at(a, slot, 0), row, kp / 4, offp);
+}
+
+/* ------------------------------------------------------------ GEMM */
+
+/* The C side of the GEMM: channels c0 .. c1 - 1 over the last n rows of
+** `a` (clamps other than int8's, non-negative shifts), filter row c at
+** w + (c - c0) * k. */
+static void gemm_c(const tml_conv_params *p, const int16_t *a,
+                   const int8_t *w, const int32_t *bias, int32_t n,
+                   int32_t c0, int32_t c1, int8_t *out, int small) {
   const int32_t k = tml_conv_dsp_taps(p), oc = p->out.c;
   const int32_t nb = (int32_t)(tml_conv_dsp_kp(p) / 4);
-  const int32_t lo = p->act_min, hi = p->act_max, r0 = ROWS - n;
+  const uint32_t *rows = (const uint32_t *)(const void *)a + 2 * (ROWS - n);
   int32_t c, j, i;
-  for (c = c0; c < c1; c++) {
-    const int8_t *w = filter + (size_t)c * k;
-    const int32_t blocks = c + 1 < oc ? nb : k / 4;
-    const uint32_t *ab = (const uint32_t *)(const void *)a;
-    int32_t s[ROWS];
-    int fast;
-    tml_dsp_rq q;
-    for (j = 0; j < n; j++) s[j] = bias ? bias[c] : 0;
-    for (i = 0; i < blocks; i++, ab += A_BLOCK / 2) {
-      const uint32_t v = tml_dsp_load32(w + 4 * i);
-      const uint32_t e = __sxtb16(v), o = tml_dsp_sxtb16_ror8(v);
-      for (j = 0; j < n; j++)
-        s[j] = __smlad(ab[2 * (r0 + j) + 1], o,
-                       __smlad(ab[2 * (r0 + j)], e, s[j]));
-    }
-    for (i = 4 * blocks; i < k; i++)
-      for (j = 0; j < n; j++)
-        s[j] = (int32_t)((uint32_t)s[j] +
-                         (uint32_t)(w[i] *
-                                    *tap_at((int16_t *)a, r0 + j, i)));
-    fast = tml_dsp_rq_ok(p->shift[c], bias ? &bias[c] : NULL);
-    if (fast) q = tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset);
-    for (j = 0; j < n; j++)
+  for (c = c0; c < c1; c++, w += k) {
+    const int fast = small && tml_dsp_rq_ok(p->shift[c], NULL);
+    const tml_dsp_rq q =
+        tml_dsp_rq_make(p->mult[c], fast ? p->shift[c] : -1, p->out_offset);
+    for (j = 0; j < n; j++) {
+      const uint32_t *ab = rows + 2 * j;
+      int32_t s = bias ? bias[c] : 0;
+      for (i = 0; i < nb; i++, ab += A_BLOCK / 2) {
+        const uint32_t v = tml_dsp_load32(w + 4 * i);
+        s = __smlad(ab[0], __sxtb16(v), s);
+        s = __smlad(ab[1], tml_dsp_sxtb16_ror8(v), s);
+      }
       out[j * oc + c] =
-          fast ? tml_dsp_clamp(tml_dsp_requant(&q, s[j]), lo, hi)
-               : tml_conv_out_s8((uint32_t)s[j], p->mult[c], p->shift[c],
-                                 p->out_offset, lo, hi);
+          fast ? tml_dsp_clamp(tml_dsp_requant(&q, s), p->act_min, p->act_max)
+               : tml_conv_out_s8((uint32_t)s, p->mult[c], p->shift[c],
+                                 p->out_offset, p->act_min, p->act_max);
+    }
   }
 }
 
-/* Outputs of the n (<= ROWS) positions in the last n rows of `a`, every
-** channel; position j's channels start at out + j * out.c. When the clamp
-** is int8's (full), runs of channels with shift <= -1 go to the routine; it
+/* Channels c0 .. c1 - 1 of the n (<= ROWS) positions in the last n rows of
+** `a`; position j's channels start at out + j * out.c. With int8's clamp
+** (full), runs of channels with shift <= -1 go to the routine, which
 ** always runs six rows: those before the n store where the first of the n
-** does, before it does. small: every bias is below 2^29. last: when the
-** taps are not whole blocks, the last filter row padded with zeros (the
-** routine reads whole blocks, which must not run past the filter). */
+** does, before it does. small: every bias below 2^29 and at most
+** TML_DSP_MAX_TAPS taps. The filter's last row, when the taps are not
+** whole blocks, is read from `last` (padded with zeros): the routine and
+** gemm_c read whole blocks, which must not run past the filter. */
 static void gemm(const tml_conv_params *p, const int16_t *a,
                  const int8_t *filter, const int32_t *bias, int32_t n,
-                 int8_t *out, int full, int small, const int8_t *last) {
+                 int32_t c0, int32_t c1, int8_t *out, int full, int small,
+                 const int8_t *last) {
   static const int32_t zero = 0;
   const int32_t k = tml_conv_dsp_taps(p), oc = p->out.c;
   const int32_t nb = (int32_t)(tml_conv_dsp_kp(p) / 4);
-  const int32_t m = last ? oc - 1 : oc;
-  int32_t c = 0, c1, j;
+  int32_t c = c0, e, j;
   gemm6_args x;
   x.a = a;
   x.end1 = a + (size_t)(nb & 3) * A_BLOCK;
@@ -380,39 +323,39 @@ static void gemm(const tml_conv_params *p, const int16_t *a,
   x.out_offset = p->out_offset;
   x.emax = small ? TML_DSP_MAX_RSHIFT : 0;
   for (j = 0; j < ROWS; j++) x.off[j] = TML_MAX(j - (ROWS - n), 0) * oc;
-  while (full && c < oc) {
-    for (c1 = c; c1 < m && p->shift[c1] <= -1; c1++) {
+  while (c < c1) {
+    /* A run ends before a shift >= 0 and before the padded last row. */
+    for (e = c; full && e < c1 && p->shift[e] <= -1 && (e < oc - 1 || !last);
+         e++) {
     }
-    if (c1 == m && m < oc && p->shift[m] <= -1) c1 = oc;
-    if (c1 > c) {
+    if (e > c) {
       x.w = filter + (size_t)c * k;
       x.bias = bias ? bias + c : &zero;
       x.mult = p->mult + c;
       x.shift = p->shift + c;
       x.out = out + c;
-      x.n = TML_MIN(c1, m) - c;
-      if (x.n > 0) gemm6_fast(&x);
-      if (c1 > m) {
-        x.w = last;
-        x.bias = bias ? bias + m : &zero;
-        x.mult = p->mult + m;
-        x.shift = p->shift + m;
-        x.out = out + m;
-        x.n = 1;
-        gemm6_fast(&x);
-      }
-    }
-    c = c1;
-    if (c < oc) {
-      gemm_any(p, a, filter, bias, n, c, c + 1, out);
+      x.n = e - c;
+      gemm6_fast(&x);
+      c = e;
+    } else if (c == oc - 1 && last && full && p->shift[c] <= -1) {
+      x.w = last;
+      x.bias = bias ? bias + c : &zero;
+      x.mult = p->mult + c;
+      x.shift = p->shift + c;
+      x.out = out + c;
+      x.n = 1;
+      gemm6_fast(&x);
+      c++;
+    } else {
+      gemm_c(p, a, c == oc - 1 && last ? last : filter + (size_t)c * k, bias,
+             n, c, c + 1, out, small);
       c++;
     }
   }
-  if (c < oc) gemm_any(p, a, filter, bias, n, c, oc, out);
 }
 
-/* When the taps are not whole blocks: the last filter row and zeros up to
-** kp, at `buf`; NULL otherwise. */
+/* The last filter row padded with zeros to kp, at `buf`, when the taps
+** are not whole blocks; NULL otherwise. */
 static const int8_t *pad_last_row(const tml_conv_params *p,
                                   const int8_t *filter, int8_t *buf) {
   const int32_t k = tml_conv_dsp_taps(p);
@@ -422,40 +365,41 @@ static const int8_t *pad_last_row(const tml_conv_params *p,
   return buf;
 }
 
-/* Every bias below 2^29 (the fast requantization's bound). */
-static int small_biases(const int32_t *bias, int32_t n) {
+/* Every bias below 2^29 and few enough taps (the fast requantization's
+** bounds). */
+static int small_sums(const tml_conv_params *p, const int32_t *bias) {
   int32_t c;
-  for (c = 0; bias && c < n; c++)
+  if (tml_conv_dsp_taps(p) > TML_DSP_MAX_TAPS) return 0;
+  for (c = 0; bias && c < p->out.c; c++)
     if (!tml_dsp_rq_ok(-1, &bias[c])) return 0;
   return 1;
 }
 
+/* Scratch: the rows, the gathered int8 row, the padded last filter row. */
 void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
                            const int8_t *filter, const int32_t *bias,
                            int8_t *out, void *scratch) {
   const int32_t kp = (int32_t)tml_conv_dsp_kp(p), oc = p->out.c;
   const int32_t npix = p->out.h * p->out.w;
+  const int32_t groups = p->in.c / p->filter.c, per = oc / groups;
   const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
   const uint32_t offp = tml_dsp_pair(p->in_offset);
   const int full = p->act_min == -128 && p->act_max == 127;
-  const int small = small_biases(bias, oc);
+  const int small = small_sums(p, bias);
   int16_t *a = (int16_t *)scratch;
   int8_t *row = (int8_t *)(a + ROWS * (size_t)kp);
-  const int8_t *last;
-  int32_t b, q, j;
-  if (!tml_conv_dsp_gemm_ok(p)) {
-    tml_conv2d_s8_portable(p, in, filter, bias, out, scratch);
-    return;
-  }
-  last = pad_last_row(p, filter, row + (tml_conv_dsp_whole(p) ? 0 : kp));
+  const int8_t *last = pad_last_row(p, filter, row + kp);
+  int32_t b, q, j, g;
   for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)npix * oc) {
     for (q = 0; q < npix; q += ROWS) {
       const int32_t n = TML_MIN(ROWS, npix - q);
-      for (j = 0; j < n; j++)
-        build_row(p, in, (q + j) / p->out.w, (q + j) % p->out.w, a,
-                  ROWS - n + j, offp, kp, row);
-      gemm(p, a, filter, bias, n, out + (ptrdiff_t)q * oc, full, small,
-           last);
+      for (g = 0; g < groups; g++) {
+        for (j = 0; j < n; j++)
+          build_row(p, in, g * p->filter.c, (q + j) / p->out.w,
+                    (q + j) % p->out.w, a, ROWS - n + j, offp, kp, row);
+        gemm(p, a, filter, bias, n, g * per, (g + 1) * per,
+             out + (ptrdiff_t)q * oc, full, small, last);
+      }
     }
   }
 }
@@ -463,7 +407,9 @@ void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
 /* Six pixels at a time: expanded, then their outputs written over them.
 ** Forward when an output pixel is not wider than an input pixel (outputs
 ** q..q+5 end before input q+6 starts), backward otherwise (they start at
-** or after input q, and inputs below q are untouched). */
+** or after input q, and inputs below q are untouched). Scratch: the rows;
+** when the channels are not whole blocks, a pixel padded to kp and the
+** padded last filter row. */
 void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
                                    const int8_t *filter, const int32_t *bias,
                                    void *scratch) {
@@ -472,28 +418,25 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
   const int32_t kp = (int32_t)tml_conv_dsp_kp(p);
   const uint32_t offp = tml_dsp_pair(p->in_offset);
   const int full = p->act_min == -128 && p->act_max == 127;
-  const int small = small_biases(bias, oc);
+  const int small = small_sums(p, bias);
   int16_t *a = (int16_t *)scratch;
-  const int8_t *last;
+  int8_t *px = (int8_t *)(a + ROWS * kp);
+  const int8_t *last = pad_last_row(p, filter, px + kp);
   int32_t done, i;
-  if (!tml_conv_dsp_gemm_ok(p)) {
-    tml_conv2d_s8_inplace_portable(p, data, filter, bias, scratch);
-    return;
-  }
-  last = pad_last_row(p, filter, (int8_t *)(a + ROWS * kp));
   for (done = 0; done < npix; done += ROWS) {
     const int32_t n = TML_MIN(ROWS, npix - done);
     const int32_t q = oc <= ic ? done : npix - done - n;
     for (i = 0; i < n; i++) {
-      const int8_t *px = data + (ptrdiff_t)(q + i) * ic;
-      if (ic % 4 == 0) {
-        expand_groups(row_at(a, ROWS - n + i, 0), px, ic / 4, offp);
-      } else {
-        put_run(a, ROWS - n + i, 0, ic, px, p->in_offset, offp);
-        put(a, ROWS - n + i, ic, kp - ic, NULL, 0, 0);
+      const int8_t *src = data + (ptrdiff_t)(q + i) * ic;
+      if (ic % 4) {
+        /* The zero point past the channels is 0 once offset. */
+        memset(px + ic - ic % 4, (int8_t)-p->in_offset, 4);
+        memcpy(px, src, (size_t)ic);
+        src = px;
       }
+      expand_groups(row_at(a, ROWS - n + i, 0), src, kp / 4, offp);
     }
-    gemm(p, a, filter, bias, n, data + (ptrdiff_t)q * oc, full, small,
+    gemm(p, a, filter, bias, n, 0, oc, data + (ptrdiff_t)q * oc, full, small,
          last);
   }
 }
@@ -501,11 +444,11 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
 /* ------------------------------------------------------------ depthwise */
 
 /* The layer seen along the plane's rows (tml_dw_dsp_transposed swaps x and
-** y): output rows, outputs per row, strides, padding, filter taps across
-** and along rows, input rows and columns; element steps of the input, the
-** filter and the output positions across and along a row. */
+** y): output rows, outputs per row, strides, dilations, padding, filter
+** taps across and along rows, input rows and columns; element steps of the
+** input, the filter and the output positions across and along a row. */
 typedef struct dw_geom {
-  int32_t oh, ow, sh, sw, ph, pw, fh, fw, ih, iw;
+  int32_t oh, ow, sh, sw, dh, dw, ph, pw, fh, fw, ih, iw;
   ptrdiff_t in_r, in_x, f_r, f_x, o_r, o_x;
   int32_t rw, rows, groups;
 } dw_geom;
@@ -514,25 +457,27 @@ static void dw_geom_init(const tml_conv_params *p, dw_geom *g) {
   const ptrdiff_t ic = p->in.c, oc = p->out.c;
   if (tml_dw_dsp_transposed(p)) {
     g->oh = p->out.w, g->ow = p->out.h, g->sh = p->stride_w;
-    g->sw = p->stride_h, g->ph = p->pad_w, g->pw = p->pad_h;
-    g->fh = p->filter.w, g->fw = p->filter.h, g->ih = p->in.w;
-    g->iw = p->in.h, g->in_r = ic, g->in_x = p->in.w * ic, g->f_r = oc;
-    g->f_x = p->filter.w * oc, g->o_r = 1, g->o_x = p->out.w;
+    g->sw = p->stride_h, g->dh = p->dilation_w, g->dw = p->dilation_h;
+    g->ph = p->pad_w, g->pw = p->pad_h, g->fh = p->filter.w;
+    g->fw = p->filter.h, g->ih = p->in.w, g->iw = p->in.h, g->in_r = ic;
+    g->in_x = p->in.w * ic, g->f_r = oc, g->f_x = p->filter.w * oc;
+    g->o_r = 1, g->o_x = p->out.w;
   } else {
     g->oh = p->out.h, g->ow = p->out.w, g->sh = p->stride_h;
-    g->sw = p->stride_w, g->ph = p->pad_h, g->pw = p->pad_w;
-    g->fh = p->filter.h, g->fw = p->filter.w, g->ih = p->in.h;
-    g->iw = p->in.w, g->in_r = p->in.w * ic, g->in_x = ic;
-    g->f_r = p->filter.w * oc, g->f_x = oc, g->o_r = p->out.w, g->o_x = 1;
+    g->sw = p->stride_w, g->dh = p->dilation_h, g->dw = p->dilation_w;
+    g->ph = p->pad_h, g->pw = p->pad_w, g->fh = p->filter.h;
+    g->fw = p->filter.w, g->ih = p->in.h, g->iw = p->in.w;
+    g->in_r = p->in.w * ic, g->in_x = ic, g->f_r = p->filter.w * oc;
+    g->f_x = oc, g->o_r = p->out.w, g->o_x = 1;
   }
   g->rw = (int32_t)tml_dw_dsp_row(p);
   g->rows = (int32_t)tml_dw_dsp_rows(p);
   g->groups = tml_dw_dsp_groups(p);
 }
 
-/* One channel's filter as SXTB16 pairs: for row fy and tap group k,
-** (w[4k], w[4k+2]) and (w[4k+1], w[4k+3]), 0 past the row's taps. Returns
-** the sum of the weights. */
+/* Filter column c as SXTB16 pairs: for row fy and tap group k, (w[4k],
+** w[4k+2]) and (w[4k+1], w[4k+3]), 0 past the row's taps. Returns the sum
+** of the weights. */
 static int32_t dw_weights(const dw_geom *g, const int8_t *filter, int32_t c,
                           uint32_t *wp) {
   int32_t fy, k, t, sum = 0;
@@ -552,33 +497,22 @@ static int32_t dw_weights(const dw_geom *g, const int8_t *filter, int32_t c,
   return sum;
 }
 
-/* The channel's padded plane: row r, column x is input (r - ph, x - pw)
-** along the geometry, the zero point outside the image (padding rows and
-** the words at either end of the others; the copy then overwrites the
-** image part). */
+/* Input channel c's padded plane: row r, column x is input (r - ph,
+** x - pw) along the geometry, the zero point outside the image. */
 static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
                       int8_t zp, int8_t *plane) {
-  const int32_t rw = g->rw, words = rw / 4;
+  const int32_t rw = g->rw;
   const int32_t x0 = TML_MIN(g->pw, rw);
   const int32_t x1 = TML_MAX(x0, TML_MIN(rw, g->pw + g->iw));
-  const int32_t r0 = TML_MIN(g->ph, g->rows);
-  const int32_t r1 = x0 == x1 ? r0 : TML_MIN(g->rows, g->ph + g->ih);
+  const int32_t r1 = x0 == x1 ? 0 : TML_MIN(g->rows, g->ph + g->ih);
   const uint32_t zp4 = 0x01010101u * (uint8_t)zp;
   const ptrdiff_t step = g->in_x;
+  uint32_t *wd = (uint32_t *)(void *)plane;
   int32_t r, x;
-  for (r = 0; r < g->rows; r++) {
-    uint32_t *wd = (uint32_t *)(void *)(plane + (ptrdiff_t)r * rw);
-    const int8_t *src;
-    int8_t *dst, *end;
-    if (r < r0 || r >= r1) {
-      for (x = 0; x < words; x++) wd[x] = zp4;
-      continue;
-    }
-    for (x = 0; x < (x0 + 3) / 4; x++) wd[x] = zp4;
-    for (x = x1 / 4; x < words; x++) wd[x] = zp4;
-    src = img + (r - g->ph) * g->in_r + (x0 - g->pw) * step + c;
-    dst = plane + (ptrdiff_t)r * rw + x0;
-    end = dst + (x1 - x0);
+  for (x = 0; x < g->rows * rw / 4; x++) wd[x] = zp4;
+  for (r = TML_MAX(g->ph, 0); r < r1; r++) {
+    const int8_t *src = img + (r - g->ph) * g->in_r + (x0 - g->pw) * step + c;
+    int8_t *dst = plane + (ptrdiff_t)r * rw + x0, *end = dst + (x1 - x0);
     for (; end - dst >= 4; dst += 4, src += 4 * step) {
       dst[0] = src[0];
       dst[1] = src[step];
@@ -692,23 +626,6 @@ __attribute__((noinline)) static void dw3x3s2_row(const int8_t *r0,
       : "cc", "memory");
 }
 
-/* Any filter and stride: the sum of output x of the row whose first plane
-** row is r0. */
-static int32_t dw_sum(const dw_geom *g, const int8_t *r0, int32_t x,
-                      const uint32_t *w, int32_t init) {
-  int32_t fy, k, s = init;
-  r0 += (ptrdiff_t)x * g->sw;
-  for (fy = 0; fy < g->fh; fy++, r0 += g->rw) {
-    const int8_t *r = r0;
-    for (k = 0; k < g->groups; k++, r += 4, w += 2) {
-      const uint32_t v = tml_dsp_load32(r);
-      s = __smlad(w[0], __sxtb16(v), s);
-      s = __smlad(w[1], tml_dsp_sxtb16_ror8(v), s);
-    }
-  }
-  return s;
-}
-
 /* n sums to outputs step bytes apart: int8 = SSAT8(requantized). Two per
 ** loop turn after an odd one. */
 #define TML_DW_RQ(s)                        \
@@ -745,81 +662,96 @@ static void dw_store_fast(const int32_t *acc, int32_t n, const tml_dsp_rq *q,
         : "cc", "memory");
 }
 
-/* Channel c of one image to dst + (output position) * out.c: gather,
-** sum a plane row at a time, requantize. */
+/* Any filter, stride and dilation: the sum of output x of the row whose
+** first plane row is r0. Without dilation, taps in 4-byte SXTB16 pairs;
+** with, one by one. */
+static int32_t dw_sum(const dw_geom *g, const int8_t *r0, int32_t x,
+                      const uint32_t *w, const int8_t *f, int32_t init) {
+  int32_t fy, k, s = init;
+  r0 += (ptrdiff_t)x * g->sw;
+  for (fy = 0; fy < g->fh; fy++, r0 += g->dh * g->rw) {
+    const int8_t *r = r0;
+    if (g->dw == 1) {
+      for (k = 0; k < g->groups; k++, r += 4, w += 2) {
+        const uint32_t v = tml_dsp_load32(r);
+        s = __smlad(w[0], __sxtb16(v), s);
+        s = __smlad(w[1], tml_dsp_sxtb16_ror8(v), s);
+      }
+    } else {
+      for (k = 0; k < g->fw; k++, r += g->dw)
+        s += f[fy * g->f_r + k * g->f_x] * *r;
+    }
+  }
+  return s;
+}
+
+/* Output channel c of one image, from the plane of its input channel:
+** outputs at dst + (output position) * out.c. */
 static void dw_channel(const tml_conv_params *p, const dw_geom *g,
-                       const int8_t *img, const int8_t *filter,
-                       const int32_t *bias, int32_t c, int8_t *dst,
-                       uint8_t *work) {
+                       const int8_t *filter, const int32_t *bias, int32_t c,
+                       const int8_t *plane, int8_t *dst, uint8_t *work) {
   const int32_t rw = g->rw, ow = g->ow, oc = p->out.c;
   const int32_t lo = p->act_min, hi = p->act_max;
-  const int k3 = g->fh == 3 && g->fw == 3;
-  const ptrdiff_t step = g->o_x * oc;
+  const int k3 = g->fh == 3 && g->fw == 3 && g->dh == 1 && g->dw == 1;
+  const ptrdiff_t step = g->o_x * oc, r_step = (ptrdiff_t)g->sh * rw;
   uint32_t *wp = (uint32_t *)(void *)work;
-  int8_t *plane = (int8_t *)(work + tml_dw_dsp_weights(p));
-  int32_t *acc = (int32_t *)(void *)(plane + (ptrdiff_t)g->rows * rw);
+  int32_t *acc = (int32_t *)(void *)(work + tml_dw_dsp_weights(p) +
+                                      (size_t)g->rows * rw);
   const int32_t sumw = dw_weights(g, filter, c, wp);
   const int32_t init = (int32_t)((bias ? (uint32_t)bias[c] : 0u) +
                                  (uint32_t)p->in_offset * (uint32_t)sumw);
-  const int fast = tml_dsp_rq_ok(p->shift[c], bias ? &bias[c] : NULL);
-  const int full = fast && lo == -128 && hi == 127;
+  const int fast = g->fh * g->fw <= TML_DSP_MAX_TAPS &&
+                   tml_dsp_rq_ok(p->shift[c], bias ? &bias[c] : NULL);
   const tml_dsp_rq q = tml_dsp_rq_make(p->mult[c], fast ? p->shift[c] : -1,
                                        p->out_offset);
-  const int8_t *r0 = plane;
-  int8_t *d = dst;
-  const ptrdiff_t r_step = (ptrdiff_t)g->sh * rw, d_step = g->o_r * oc;
   int32_t oy, x;
-  dw_gather(g, img, c, (int8_t)-p->in_offset, plane);
-  for (oy = 0; oy < g->oh; oy++, r0 += r_step, d = dst += d_step) {
+  for (oy = 0; oy < g->oh; oy++, plane += r_step, dst += g->o_r * oc) {
+    int8_t *d = dst;
     if (k3 && g->sw == 1)
-      dw3x3_row(r0, rw, (ow + 1) / 2, wp, init, acc);
+      dw3x3_row(plane, rw, (ow + 1) / 2, wp, init, acc);
     else if (k3 && g->sw == 2)
-      dw3x3s2_row(r0, rw, (ow + 1) / 2, wp, init, acc);
+      dw3x3s2_row(plane, rw, (ow + 1) / 2, wp, init, acc);
     else
-      for (x = 0; x < ow; x++) acc[x] = dw_sum(g, r0, x, wp, init);
-    if (full) {
+      for (x = 0; x < ow; x++)
+        acc[x] = dw_sum(g, plane, x, wp, filter + c, init);
+    if (fast && lo == -128 && hi == 127)
       dw_store_fast(acc, ow, &q, d, step);
-    } else if (fast) {
+    else
       for (x = 0; x < ow; x++, d += step)
-        *d = tml_dsp_clamp(tml_dsp_requant(&q, acc[x]), lo, hi);
-    } else {
-      for (x = 0; x < ow; x++, d += step)
-        *d = tml_conv_out_s8((uint32_t)acc[x], p->mult[c], p->shift[c],
-                             p->out_offset, lo, hi);
-    }
+        *d = fast ? tml_dsp_clamp(tml_dsp_requant(&q, acc[x]), lo, hi)
+                  : tml_conv_out_s8((uint32_t)acc[x], p->mult[c],
+                                    p->shift[c], p->out_offset, lo, hi);
   }
 }
 
+/* Scratch: the weights' pairs, the plane, a row of sums. */
 void tml_depthwise_conv2d_s8_arm_dsp(const tml_conv_params *p,
                                      const int8_t *in, const int8_t *filter,
                                      const int32_t *bias, int8_t *out,
                                      void *scratch) {
   const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
   const ptrdiff_t oimage = (ptrdiff_t)p->out.h * p->out.w * p->out.c;
+  const int32_t mult = p->depth_multiplier;
+  uint8_t *work = (uint8_t *)scratch;
+  int8_t *plane = (int8_t *)(work + tml_dw_dsp_weights(p));
   dw_geom g;
-  int32_t b, c;
-  if (!tml_dw_dsp_ok(p)) {
-    tml_depthwise_conv2d_s8_portable(p, in, filter, bias, out, scratch);
-    return;
-  }
+  int32_t b, c, m;
   dw_geom_init(p, &g);
-  for (b = 0; b < p->out.n; b++, in += image, out += oimage)
-    for (c = 0; c < p->out.c; c++)
-      dw_channel(p, &g, in, filter, bias, c, out + c, (uint8_t *)scratch);
+  for (b = 0; b < p->out.n; b++, in += image, out += oimage) {
+    for (c = 0; c < p->in.c; c++) {
+      dw_gather(&g, in, c, (int8_t)-p->in_offset, plane);
+      for (m = 0; m < mult; m++)
+        dw_channel(p, &g, filter, bias, c * mult + m, plane,
+                   out + c * mult + m, work);
+    }
+  }
 }
 
-/* A channel's input is all in the plane before its outputs are written, and
-** they land only on that channel's slots: the out-of-place kernel works in
-** place as it is. */
 void tml_depthwise_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p,
                                              int8_t *data,
                                              const int8_t *filter,
                                              const int32_t *bias,
                                              void *scratch) {
-  if (!tml_dw_dsp_ok(p)) {
-    tml_depthwise_conv2d_s8_inplace_portable(p, data, filter, bias, scratch);
-    return;
-  }
   tml_depthwise_conv2d_s8_arm_dsp(p, data, filter, bias, data, scratch);
 }
 

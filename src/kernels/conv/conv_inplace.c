@@ -28,12 +28,14 @@ int tml_depthwise_conv2d_s8_inplace_ok(const tml_conv_params *p) {
          (int64_t)p->out.h * p->out.w <= (int64_t)p->in.h * p->in.w;
 }
 
-/* Portable: the channel's output plane; DSP: its input rows as well. */
+/* Portable: the channel's output plane; DSP: its input plane and a row. */
 size_t tml_depthwise_conv2d_s8_inplace_scratch_size_for(
     const tml_conv_params *p, int kset) {
-  return kset == TML_KSET_PORTABLE
-             ? (size_t)p->out.h * (size_t)p->out.w
-             : tml_depthwise_conv2d_s8_inplace_dsp_scratch(p);
+  const size_t plane = (size_t)p->out.h * (size_t)p->out.w;
+  const size_t dsp = tml_depthwise_conv2d_s8_dsp_scratch(p);
+  return kset == TML_KSET_PORTABLE ? plane
+         : kset == TML_KSET_ARM_DSP ? dsp
+                                    : TML_MAX(plane, dsp);
 }
 
 size_t tml_depthwise_conv2d_s8_inplace_scratch_size(const tml_conv_params *p) {
@@ -100,11 +102,13 @@ int tml_conv2d_s8_inplace_ok(const tml_conv_params *p) {
          p->filter.c == p->in.c && p->out.h == p->in.h && p->out.w == p->in.w;
 }
 
-/* Portable: one input pixel; DSP: three, expanded to int16. */
+/* Portable: one input pixel; DSP: six, expanded to int16. */
 size_t tml_conv2d_s8_inplace_scratch_size_for(const tml_conv_params *p,
                                               int kset) {
+  const size_t dsp = tml_conv2d_s8_inplace_dsp_scratch(p);
   return kset == TML_KSET_PORTABLE ? (size_t)p->in.c
-                                   : tml_conv2d_s8_inplace_dsp_scratch(p);
+         : kset == TML_KSET_ARM_DSP ? dsp
+                                    : TML_MAX((size_t)p->in.c, dsp);
 }
 
 size_t tml_conv2d_s8_inplace_scratch_size(const tml_conv_params *p) {

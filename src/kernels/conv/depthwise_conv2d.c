@@ -200,8 +200,8 @@ void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                              int8_t *out, void *scratch) {
 #if defined(TML_KERNELS_ARM_DSP)
   tml_depthwise_conv2d_s8_arm_dsp(p, in, filter, bias, out, scratch);
-  return;
-#elif TML_KERNELS_X86
+#else
+#if TML_KERNELS_X86
   if (TML_CPU_AVX2()) {
     tml_depthwise_conv2d_s8_avx2(p, in, filter, bias, out, scratch);
     return;
@@ -212,6 +212,7 @@ void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
   }
 #endif
   tml_depthwise_conv2d_s8_portable(p, in, filter, bias, out, scratch);
+#endif
 }
 
 void tml_depthwise_conv2d_f32(const tml_conv_params *p, const float *in,
