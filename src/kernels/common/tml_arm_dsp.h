@@ -100,6 +100,11 @@ static inline int32_t tml_dsp_requant(const tml_dsp_rq *q, int32_t acc) {
   return t >> q->e;
 }
 
+/* tml_conv_out_s8 (TFLite's requantization, offset and clamp), out of line
+** for the outputs the fast paths do not take. */
+int8_t tml_dsp_out(int32_t acc, int32_t mult, int32_t shift,
+                   int32_t out_offset, int32_t lo, int32_t hi);
+
 /* Clamp to [lo, hi], a range within int8. */
 static inline int8_t tml_dsp_clamp(int32_t v, int32_t lo, int32_t hi) {
   v = __ssat(v, 8);

@@ -291,8 +291,8 @@ static void gemm_c(const tml_conv_params *p, const int16_t *a,
       }
       out[j * oc + c] =
           fast ? tml_dsp_clamp(tml_dsp_requant(&q, s), p->act_min, p->act_max)
-               : tml_conv_out_s8((uint32_t)s, p->mult[c], p->shift[c],
-                                 p->out_offset, p->act_min, p->act_max);
+               : tml_dsp_out(s, p->mult[c], p->shift[c], p->out_offset,
+                             p->act_min, p->act_max);
     }
   }
 }
@@ -719,8 +719,8 @@ static void dw_channel(const tml_conv_params *p, const dw_geom *g,
     else
       for (x = 0; x < ow; x++, d += step)
         *d = fast ? tml_dsp_clamp(tml_dsp_requant(&q, acc[x]), lo, hi)
-                  : tml_conv_out_s8((uint32_t)acc[x], p->mult[c],
-                                    p->shift[c], p->out_offset, lo, hi);
+                  : tml_dsp_out(acc[x], p->mult[c], p->shift[c],
+                                p->out_offset, lo, hi);
   }
 }
 

@@ -9,7 +9,9 @@
 ** at a time over it, each 4 weights loaded and sign-extended in registers
 ** (LDR, 2 SXTB16) against one LDRD of the input: 24 MACs in 31
 ** instructions. A weight zero point comes out of the sums as
-** w_offset * Sum(input + in_offset).
+** w_offset * Sum(input + in_offset). The fast requantization takes inputs
+** up to TML_DSP_FC_CHUNK long (the sums' bound); longer ones, expanded a
+** chunk at a time, the portable requantization.
 */
 #include "tml_variants.h"
 
@@ -19,8 +21,8 @@
 
 #include "tml_arm_dsp.h"
 
-/* Inputs longer than this (int16 on the stack) take the portable kernel. */
-#define TML_DSP_FC_MAX_DEPTH 1024
+/* Inputs expanded at a time (int16 on the stack), a multiple of 4. */
+#define TML_DSP_FC_CHUNK 1024
 
 /* Six rows: s[r] += Sum over the blocks of 4 of row r's weights times the
 ** expanded input; rows are k bytes apart from w. Rows 0-2 go through w,
@@ -83,12 +85,11 @@ __attribute__((naked, noinline)) static void fc6(
       "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t");
 }
 
-/* Rows o .. o+n-1 from their sums' start: the blocks from `from` on, then
-** the last in_depth % 4 taps one by one. */
-static void fc_rows(const tml_fc_params *p, const uint32_t *x,
-                    const int8_t *w, const int8_t *in, int32_t from,
-                    int32_t n, int32_t *s) {
-  const int32_t depth = p->in_depth, nb = depth / 4;
+/* n rows' sums (n < 6, or the blocks fc6 has not done: from `from`) over
+** the blocks of x, then the input's last taps when it ends the row. */
+static void fc_rows(const uint32_t *x, const int8_t *w, int32_t depth,
+                    int32_t from, int32_t nb, int32_t n, const int8_t *tail,
+                    int32_t ntail, int32_t in_offset, int32_t *s) {
   int32_t r, i;
   for (r = 0; r < n; r++, w += depth) {
     int32_t acc = s[r];
@@ -97,9 +98,9 @@ static void fc_rows(const tml_fc_params *p, const uint32_t *x,
       acc = __smlad(__sxtb16(v), x[2 * i], acc);
       acc = __smlad(tml_dsp_sxtb16_ror8(v), x[2 * i + 1], acc);
     }
-    for (i = 4 * nb; i < depth; i++)
+    for (i = 0; i < ntail; i++)
       acc = (int32_t)((uint32_t)acc +
-                      (uint32_t)(w[i] * (in[i] + p->in_offset)));
+                      (uint32_t)(w[4 * nb + i] * (tail[i] + in_offset)));
     s[r] = acc;
   }
 }
@@ -115,76 +116,71 @@ static int fc_fast(const tml_fc_params *p, const int32_t *bias) {
   return 1;
 }
 
-/* x: room for the input row's pairs, (in_depth + 3) / 4 * 2 words. */
+/* x: room for a chunk's pairs, (TML_MIN(in_depth, TML_DSP_FC_CHUNK) + 3) /
+** 4 * 2 words. A longer input is done a chunk at a time for each group of
+** rows, expanding every chunk again. */
 static void fc(const tml_fc_params *p, const int8_t *in, const int8_t *w,
                const int32_t *bias, int8_t *out, uint32_t *x) {
-  const int32_t depth = p->in_depth, nb = depth / 4;
+  const int32_t depth = p->in_depth, m_step = p->n_mult == 1 ? 0 : 1;
   const int32_t lo = p->act_min, hi = p->act_max;
-  const int32_t m_step = p->n_mult == 1 ? 0 : 1;
   const uint32_t offp = tml_dsp_pair(p->in_offset);
-  const int fast = fc_fast(p, bias), full = lo == -128 && hi == 127;
-  const tml_dsp_rq q0 =
-      tml_dsp_rq_make(p->mult[0], fast ? p->shift[0] : -1, p->out_offset);
-  int32_t b, o, i;
+  const int fast = depth <= TML_DSP_FC_CHUNK && fc_fast(p, bias);
+  tml_dsp_rq q = tml_dsp_rq_make(p->mult[0], fast ? p->shift[0] : -1,
+                                 p->out_offset);
+  int32_t b, o, c0, i;
   for (b = 0; b < p->batches; b++, in += depth, out += p->out_depth) {
     /* w_offset * Sum(input + in_offset) starts every sum. */
-    uint32_t xsum = 0, wx;
-    for (i = 0; i < nb; i++) {
-      tml_dsp_expand4(&x[2 * i], in + 4 * i, offp);
-      xsum = (uint32_t)__smlad(x[2 * i], 0x00010001u,
-                               __smlad(x[2 * i + 1], 0x00010001u,
-                                       (int32_t)xsum));
-    }
-    for (i = 4 * nb; i < depth; i++) xsum += (uint32_t)(in[i] + p->in_offset);
-    wx = (uint32_t)p->w_offset * xsum;
+    uint32_t wx = (uint32_t)depth * (uint32_t)p->in_offset;
+    for (i = 0; i < depth; i++) wx += (uint32_t)in[i];
+    wx *= (uint32_t)p->w_offset;
     for (o = 0; o < p->out_depth;) {
       const int32_t n = TML_MIN(6, p->out_depth - o);
-      const int32_t from = n == 6 && nb > 0 ? nb : 0;
+      const int8_t *wo = w + (size_t)o * depth;
       int32_t s[6], r;
       for (r = 0; r < n; r++)
         s[r] = (int32_t)((bias ? (uint32_t)bias[o + r] : 0u) + wx);
-      if (from) {
-        fc6_args a;
-        a.x = x;
-        a.end1 = x + 2 * (nb & 1);
-        a.end = x + 2 * nb;
-        a.w = w + (size_t)o * depth;
-        a.k = depth;
-        a.s = s;
-        fc6(&a);
+      for (c0 = 0; c0 < depth; c0 += TML_DSP_FC_CHUNK, wo += TML_DSP_FC_CHUNK) {
+        const int32_t len = TML_MIN(TML_DSP_FC_CHUNK, depth - c0);
+        const int32_t nb = len / 4;
+        if (o == 0 || depth > TML_DSP_FC_CHUNK)
+          for (i = 0; i < nb; i++)
+            tml_dsp_expand4(&x[2 * i], in + c0 + 4 * i, offp);
+        if (n == 6 && nb > 0) {
+          fc6_args a;
+          a.x = x;
+          a.end1 = x + 2 * (nb & 1);
+          a.end = x + 2 * nb;
+          a.w = wo;
+          a.k = depth;
+          a.s = s;
+          fc6(&a);
+        }
+        if (n < 6 || len % 4)
+          fc_rows(x, wo, depth, n == 6 ? nb : 0, nb, n, in + c0 + 4 * nb,
+                  len % 4, p->in_offset, s);
       }
-      if (from < nb || depth % 4)
-        fc_rows(p, x, w + (size_t)o * depth, in, from, n, s);
       for (r = 0; r < n; r++, o++) {
         const int32_t c = o * m_step;
         if (fast) {
-          const tml_dsp_rq q =
-              m_step ? tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset)
-                     : q0;
-          out[o] = full ? (int8_t)__ssat(tml_dsp_requant(&q, s[r]), 8)
-                        : tml_dsp_clamp(tml_dsp_requant(&q, s[r]), lo, hi);
+          if (m_step) q = tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset);
+          out[o] = tml_dsp_clamp(tml_dsp_requant(&q, s[r]), lo, hi);
         } else {
-          int32_t v = tml_mul_by_qm(s[r], p->mult[c], p->shift[c]);
-          v = (int32_t)((uint32_t)v + (uint32_t)p->out_offset);
-          out[o] = (int8_t)TML_CLAMP(v, lo, hi);
+          out[o] = tml_dsp_out(s[r], p->mult[c], p->shift[c], p->out_offset,
+                               lo, hi);
         }
       }
     }
   }
 }
 
-/* The expanded input row lives on the stack: 2 bytes per input, at most
-** TML_DSP_FC_MAX_DEPTH * 2 (a variable-length array, so that short rows
-** take little). */
+/* The expanded input (a chunk of it) lives on the stack: 2 bytes per
+** input, at most TML_DSP_FC_CHUNK * 2 (a variable-length array, so that
+** short rows take little). */
 void tml_fully_connected_s8_arm_dsp(const tml_fc_params *p, const int8_t *in,
                                     const int8_t *w, const int32_t *bias,
                                     int8_t *out) {
-  if (p->in_depth > TML_DSP_FC_MAX_DEPTH) {
-    tml_fully_connected_s8_portable(p, in, w, bias, out);
-  } else {
-    uint32_t x[(p->in_depth + 3) / 4 * 2];
-    fc(p, in, w, bias, out, x);
-  }
+  uint32_t x[(TML_MIN(p->in_depth, TML_DSP_FC_CHUNK) + 3) / 4 * 2];
+  fc(p, in, w, bias, out, x);
 }
 
 #else
