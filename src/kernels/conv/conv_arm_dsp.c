@@ -239,7 +239,7 @@ static void build_row(const tml_conv_params *p, const int8_t *img,
   const uint32_t zp4 = 0x01010101u * (uint8_t)-p->in_offset;
   uint32_t *w4 = (uint32_t *)(void *)row;
   int32_t fy0, fy1, fx0, fx1, fy, fx, i;
-  int8_t *r, *d, *end;
+  int8_t *d, *end;
   if (tml_conv_dsp_aligned(p) && iy0 >= 0 &&
       iy0 + (p->filter.h - 1) * p->dilation_h < p->in.h && ix0 >= 0 &&
       ix0 + fw <= p->in.w) {
@@ -252,14 +252,42 @@ static void build_row(const tml_conv_params *p, const int8_t *img,
   }
   tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
   tml_conv_taps(ix0, p->dilation_w, p->in.w, fw, &fx0, &fx1);
+  if (tml_conv_dsp_aligned(p) && ic % 4 == 0) {
+    /* Channels in whole groups: the image's part of each filter row still
+    ** expands in place, zeros around it. */
+    uint32_t *dst = row_at(a, slot, 0);
+    const int32_t g0 = fx0 * ic / 4, g1 = fx1 * ic / 4, groups = run / 4;
+    for (fy = 0; fy < p->filter.h; fy++, dst += groups * (A_BLOCK / 2)) {
+      const int in = fy >= fy0 && fy < fy1 && g0 < g1;
+      for (i = 0; i < groups; i++) {
+        if (in && i == g0) {
+          expand_groups(dst + g0 * (A_BLOCK / 2),
+                        img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) *
+                                   p->in.w + ix0 + fx0) * ic,
+                        g1 - g0, offp);
+          i = g1;
+          if (i == groups) break;
+        }
+        dst[i * (A_BLOCK / 2)] = dst[i * (A_BLOCK / 2) + 1] = 0;
+      }
+    }
+    return;
+  }
   for (i = 0; i < kp / 4; i++) w4[i] = zp4;
-  for (fy = fy0; fy < fy1; fy++) {
-    const int8_t *src = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) *
-                                   p->in.w + ix0) * ic + cin0;
-    for (fx = fx0, r = row + fy * run + fx0 * fc; fx < fx1; fx++) {
-      const int8_t *t = src + (ptrdiff_t)fx * p->dilation_w * ic;
-      for (d = r, end = r + fc; d != end;) *d++ = *t++;
-      r = end;
+  {
+    /* Without groups and x dilation a filter row's taps in the image are
+    ** one run of the input. */
+    const int one = fc == ic && p->dilation_w == 1;
+    const int32_t len = one ? (fx1 - fx0) * fc : fc;
+    const int32_t runs = one ? fx0 < fx1 : fx1 - fx0;
+    const ptrdiff_t step = (ptrdiff_t)p->dilation_w * ic;
+    for (fy = fy0; fy < fy1; fy++) {
+      const int8_t *t = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) *
+                                   p->in.w + ix0 + fx0 * p->dilation_w) *
+                                  ic + cin0;
+      for (fx = 0, d = row + fy * run + fx0 * fc; fx < runs;
+           fx++, t += step - len)
+        for (end = d + len; d != end;) *d++ = *t++;
     }
   }
   expand_groups(row_at(a, slot, 0), row, kp / 4, offp);
@@ -507,12 +535,22 @@ static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
   const int32_t r1 = x0 == x1 ? 0 : TML_MIN(g->rows, g->ph + g->ih);
   const uint32_t zp4 = 0x01010101u * (uint8_t)zp;
   const ptrdiff_t step = g->in_x;
-  uint32_t *wd = (uint32_t *)(void *)plane;
   int32_t r, x;
-  for (x = 0; x < g->rows * rw / 4; x++) wd[x] = zp4;
-  for (r = TML_MAX(g->ph, 0); r < r1; r++) {
-    const int8_t *src = img + (r - g->ph) * g->in_r + (x0 - g->pw) * step + c;
-    int8_t *dst = plane + (ptrdiff_t)r * rw + x0, *end = dst + (x1 - x0);
+  for (r = 0; r < g->rows; r++) {
+    uint32_t *wd = (uint32_t *)(void *)(plane + (ptrdiff_t)r * rw);
+    const int8_t *src;
+    int8_t *dst, *end;
+    /* The zero point where the image does not reach: whole padding rows,
+    ** the words at either end of the others. */
+    if (r < g->ph || r >= r1) {
+      for (x = 0; x < rw / 4; x++) wd[x] = zp4;
+      continue;
+    }
+    for (x = 0; x < (x0 + 3) / 4; x++) wd[x] = zp4;
+    for (x = x1 / 4; x < rw / 4; x++) wd[x] = zp4;
+    src = img + (r - g->ph) * g->in_r + (x0 - g->pw) * step + c;
+    dst = plane + (ptrdiff_t)r * rw + x0;
+    end = dst + (x1 - x0);
     for (; end - dst >= 4; dst += 4, src += 4 * step) {
       dst[0] = src[0];
       dst[1] = src[step];
