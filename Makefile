@@ -32,12 +32,14 @@ test-asan: deps
 # Firmware under QEMU (docs/cortex-m.md): every golden case on Cortex-M4
 # (mps2-an386), the models that fit on Cortex-M55 (mps3-an547).
 CM_TOOLCHAIN = --no-warn-unused-cli -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake
-test-target: deps
+test-target: all
 	@scripts/deps.sh target
-	cmake -S . -B $(BUILD_CM4) $(CM_TOOLCHAIN) -DTML_CPU=cortex-m4 >/dev/null
+	cmake -S . -B $(BUILD_CM4) $(CM_TOOLCHAIN) -DTML_CPU=cortex-m4 \
+	  -DTML_HOST_TOOL=$(abspath $(BUILD))/tml >/dev/null
 	cmake --build $(BUILD_CM4) -j $(JOBS)
 	ctest --test-dir $(BUILD_CM4) --output-on-failure -j $(JOBS)
-	cmake -S . -B $(BUILD_CM55) $(CM_TOOLCHAIN) -DTML_CPU=cortex-m55 >/dev/null
+	cmake -S . -B $(BUILD_CM55) $(CM_TOOLCHAIN) -DTML_CPU=cortex-m55 \
+	  -DTML_HOST_TOOL=$(abspath $(BUILD))/tml >/dev/null
 	cmake --build $(BUILD_CM55) -j $(JOBS)
 	ctest --test-dir $(BUILD_CM55) --output-on-failure -j $(JOBS)
 

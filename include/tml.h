@@ -130,7 +130,10 @@ typedef struct tml_interp {
   uint32_t ready;
 } tml_interp;
 
-/* Bytes of arena the model needs: kernel records, activations, scratch. */
+/* Bytes of arena the model needs: kernel records, activations, scratch.
+** It plans on the stack: TML_ARENA_SIZE_ITEMS x 28 bytes (14 KB by default).
+** Call it on the host (`tml info` prints the figure), or on a device with
+** that much stack; tml_init itself needs none of it. */
 tml_status tml_arena_size(const tml_model *m, size_t *bytes, tml_error *err);
 
 /* Prepare every operator and plan the arena. The arena must be aligned to 8

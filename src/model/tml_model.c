@@ -159,6 +159,16 @@ static int read_string(const tml_model *m, const tml_fb_table *t, int id,
 
 /* ------------------------------------------------------------ errors */
 
+tml_status tml_fail_code(tml_error *err, tml_status s, int32_t op,
+                         int32_t tensor) {
+  if (!err) return s;
+  err->status = s;
+  err->op = op;
+  err->tensor = tensor;
+  return s;
+}
+
+#if TML_ERROR_MESSAGES
 static char *put_str(char *p, char *end, const char *s, size_t n) {
   while (n-- && *s && p < end) *p++ = *s++;
   return p;
@@ -235,21 +245,12 @@ size_t tml_format(char *buf, size_t n, const char *fmt, ...) {
 
 tml_status tml_vfail(tml_error *err, tml_status s, int32_t op, int32_t tensor,
                      const char *prefix, const char *fmt, va_list ap) {
+  size_t k;
   if (!err) return s;
-  err->status = s;
-  err->op = op;
-  err->tensor = tensor;
-#if TML_ERROR_MESSAGES
-  {
-    size_t k = tml_format(err->message, TML_ERROR_MESSAGE_SIZE, "%s",
-                          prefix ? prefix : "");
-    tml_vformat(err->message + k, TML_ERROR_MESSAGE_SIZE - k, fmt, ap);
-  }
-#else
-  (void)prefix;
-  (void)fmt;
-  (void)ap;
-#endif
+  tml_fail_code(err, s, op, tensor);
+  k = tml_format(err->message, TML_ERROR_MESSAGE_SIZE, "%s",
+                 prefix ? prefix : "");
+  tml_vformat(err->message + k, TML_ERROR_MESSAGE_SIZE - k, fmt, ap);
   return s;
 }
 
@@ -261,6 +262,7 @@ tml_status tml_fail(tml_error *err, tml_status s, int32_t op, int32_t tensor,
   va_end(ap);
   return s;
 }
+#endif
 
 /* ------------------------------------------------------------ model */
 

@@ -139,12 +139,25 @@ int32_t tml_model_input(const tml_model *m, uint32_t k);
 int32_t tml_model_output(const tml_model *m, uint32_t k);
 
 /* Error reporting without stdio: a printf subset (%d %u %ld %lu %zu %s %.*s
-** %c %%), truncating at TML_ERROR_MESSAGE_SIZE. Returns s. */
+** %c %%), truncating at TML_ERROR_MESSAGE_SIZE. Returns s. With
+** TML_ERROR_MESSAGES 0 the macros drop the format and its arguments, so no
+** message text reaches the flash. */
+tml_status tml_fail_code(tml_error *err, tml_status s, int32_t op,
+                         int32_t tensor);
+#if TML_ERROR_MESSAGES
 tml_status tml_fail(tml_error *err, tml_status s, int32_t op, int32_t tensor,
                     const char *fmt, ...);
 tml_status tml_vfail(tml_error *err, tml_status s, int32_t op, int32_t tensor,
                      const char *prefix, const char *fmt, va_list ap);
 size_t tml_format(char *buf, size_t n, const char *fmt, ...);
 size_t tml_vformat(char *buf, size_t n, const char *fmt, va_list ap);
+#else
+/* Never defined: it only appears under sizeof, which keeps the message's
+** arguments "used" without evaluating them or emitting their strings. */
+int tml_message_args(const char *fmt, ...);
+#define tml_fail(err, s, op, tensor, ...)             \
+  ((void)sizeof(tml_message_args(__VA_ARGS__)),       \
+   tml_fail_code(err, s, op, tensor))
+#endif
 
 #endif

@@ -28,6 +28,10 @@
 
 #define UNSET TML_UNSET
 
+/* Every arena offset stays below 2^31, so sums of two fit 32 bits even on a
+** 32-bit core. */
+#define MAX_ARENA 0x7fffffffu
+
 #if TML_MAX_TENSORS + TML_MAX_OPS > 32000
 #error "planner items count in int16: lower TML_MAX_TENSORS or TML_MAX_OPS"
 #endif
@@ -79,6 +83,9 @@ static tml_status measure_op(const tml_model *m, int32_t k, int kset,
                          (int)p.op.version, (int)impl->max_version);
   s = impl->prepare(&p);
   if (s != TML_OK) return s;
+  if (p.record_bytes > MAX_ARENA - *records)
+    return tml_prep_fail(&p, TML_ERR_LIMIT, -1,
+                         "kernel records need more than 2 GB");
   *records += p.record_bytes;
   it->scratch = (uint32_t)TML_ALIGN_UP(p.scratch_bytes, TML_TENSOR_ALIGN);
   it->scratch_inplace =
@@ -268,6 +275,7 @@ static uint64_t key(const tml_plan_item *items, int32_t g, int o) {
   return (uint64_t)(last - first + 1) << 32 | size;
 }
 
+/* Returns the peak, or SIZE_MAX once it would pass MAX_ARENA. */
 static size_t place(tml_plan_item *items, int32_t n, int o) {
   size_t end = 0;
   int32_t g, a;
@@ -289,9 +297,12 @@ static size_t place(tml_plan_item *items, int32_t n, int o) {
     if (pick < 0) break;
     items[pick].offset = lowest_fit(items, n, pick);
     items[pick].flags |= F_PLACED;
-    for (a = pick; a >= 0; a = items[a].next)
-      if (planned(&items[a]) && items[pick].offset + items[a].size > end)
-        end = items[pick].offset + items[a].size;
+    for (a = pick; a >= 0; a = items[a].next) {
+      const uint64_t top = (uint64_t)items[pick].offset + items[a].size;
+      if (!planned(&items[a])) continue;
+      if (top > MAX_ARENA) return SIZE_MAX;
+      if (top > end) end = (size_t)top;
+    }
   }
   return end;
 }
@@ -354,6 +365,9 @@ tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
     tml_tensor_view v;
     tml_model_tensor(m, i, &v, NULL);
     if (v.is_variable) {
+      if (v.bytes > MAX_ARENA - var_bytes - 8)
+        return tml_fail(err, TML_ERR_LIMIT, -1, i,
+                        "recurrent state needs more than 2 GB");
       items[i].first = TML_PERSISTENT;
       items[i].size = (uint32_t)TML_ALIGN_UP(v.bytes, 8);
       items[i].offset = (uint32_t)var_bytes; /* rebased below */
@@ -387,6 +401,9 @@ tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
       plan_config(m, items, n);
     }
   }
+  if (none == SIZE_MAX && all == SIZE_MAX)
+    return tml_fail(err, TML_ERR_LIMIT, -1, -1,
+                    "the model's activations need more than 2 GB");
   for (i = 0, l->planned = 0; i < n; i++) {
     const tml_plan_item *it = &items[i];
     const uint32_t off = items[root(items, i)].offset;
@@ -394,5 +411,9 @@ tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
   }
   l->planned = TML_ALIGN_UP(l->planned, 8);
   l->work = sizeof(tml_plan_item) * (size_t)n;
+  if (l->records > MAX_ARENA || l->persistent > MAX_ARENA ||
+      l->persistent > MAX_ARENA - (l->planned > l->work ? l->planned : l->work))
+    return tml_fail(err, TML_ERR_LIMIT, -1, -1,
+                    "the arena would exceed 2 GB");
   return TML_OK;
 }

@@ -7,6 +7,7 @@
 
 #include "tml_runtime.h"
 
+#if TML_ERROR_MESSAGES
 tml_status tml_prep_fail(tml_prep *p, tml_status s, int32_t tensor,
                          const char *fmt, ...) {
   char prefix[48];
@@ -18,6 +19,7 @@ tml_status tml_prep_fail(tml_prep *p, tml_status s, int32_t tensor,
   va_end(ap);
   return s;
 }
+#endif
 
 static tml_status get_tensor(tml_prep *p, int32_t index, const char *what,
                              uint32_t k, tml_tensor_view *t) {

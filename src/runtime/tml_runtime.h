@@ -89,8 +89,14 @@ const tml_op_impl *tml_find_op(int32_t builtin);
 
 /* ------------------------------------------------------ prepare helpers */
 
+#if TML_ERROR_MESSAGES
 tml_status tml_prep_fail(tml_prep *p, tml_status s, int32_t tensor,
                          const char *fmt, ...);
+#else
+#define tml_prep_fail(p, s, tensor, ...)                   \
+  ((void)sizeof(tml_message_args(__VA_ARGS__)),            \
+   tml_fail_code((p)->err, s, (p)->op.index, tensor))
+#endif
 /* Input/output k as a tensor view; errors if absent. */
 tml_status tml_prep_input(tml_prep *p, uint32_t k, tml_tensor_view *t);
 tml_status tml_prep_output(tml_prep *p, uint32_t k, tml_tensor_view *t);

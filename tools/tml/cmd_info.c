@@ -211,7 +211,7 @@ static void print_index_list(FILE *out, const tml_model *m,
 
 int cmd_info(int argc, char **argv) {
   const char *path = NULL;
-  int json = 0, i, rc = 0;
+  int json = 0, ops_flags = 0, i, rc = 0;
   cli_file f;
   tml_model m;
   tml_error err;
@@ -223,6 +223,8 @@ int cmd_info(int argc, char **argv) {
   for (i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--json"))
       json = 1;
+    else if (!strcmp(argv[i], "--ops"))
+      ops_flags = 1;
     else if (!path && argv[i][0] != '-')
       path = argv[i];
     else {
@@ -231,10 +233,28 @@ int cmd_info(int argc, char **argv) {
     }
   }
   if (!path) {
-    cli_errorf("usage: tml info MODEL [--json]");
+    cli_errorf("usage: tml info MODEL [--json | --ops]");
     return 2;
   }
   if (cli_load_model(path, &f, &m) != 0) return 1;
+  if (ops_flags) {
+    /* Compiler flags that link only this model's operators. */
+    printf("-DTML_OP_SELECT");
+    for (k = 0; k < m.n_ops; k++) {
+      tml_op_view op, prev;
+      uint32_t j;
+      int seen = 0;
+      tml_model_op(&m, (int32_t)k, &op, NULL);
+      for (j = 0; j < k && !seen; j++) {
+        tml_model_op(&m, (int32_t)j, &prev, NULL);
+        seen = prev.builtin == op.builtin;
+      }
+      if (!seen) printf(" -DTML_OP_USE_%s", tml_op_name(op.builtin));
+    }
+    putchar('\n');
+    cli_free_file(&f);
+    return 0;
+  }
   if (tml_arena_size(&m, &arena, &err) != TML_OK) rc = 1;
 
   for (k = 0; k < m.n_tensors; k++) {

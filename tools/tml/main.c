@@ -11,6 +11,8 @@ static void usage(FILE *out) {
         "\n"
         "  info MODEL [--json]          operators, tensors, parameters, MACs,\n"
         "                               arena bytes\n"
+        "  info MODEL --ops             compiler flags that link only the\n"
+        "                               model's operators into an interpreter\n"
         "  run MODEL --input IN --output OUT [--repeat N] [--batch N]\n"
         "      [--threads T]            run the model on the raw input bytes IN\n"
         "                               (all inputs concatenated), write all\n"

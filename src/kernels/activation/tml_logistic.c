@@ -50,23 +50,7 @@ void tml_logistic_s16(const tml_sigmoid_params *p, const int16_t *in,
   const int32_t round = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
   int32_t i;
   for (i = 0; i < p->count; i++) {
-    /* On the table's scale, 512 steps are 1/24: 9 bits index the table and
-    ** 9 bits interpolate between neighbours. */
-    const int32_t x = ((int32_t)in[i] * mult + round) >> shift;
-    const uint32_t ax = (uint32_t)(x < 0 ? -x : x);
-    const uint32_t idx = ax >> 9;
-    uint32_t y;
-    if (idx >= 255) {
-      y = (uint32_t)0x7FFF << 10;
-    } else {
-      const uint32_t lo = tml_sigmoid_table[idx];
-      const uint32_t hi = tml_sigmoid_table[idx + 1];
-      y = (lo << 9) + (ax & 0x1FF) * (hi - lo);
-    }
-    /* Q0.25 -> Q0.15 with TFLite's rounding; negative inputs take
-    ** 1 - sigmoid(|x|). */
-    y = x >= 0 ? y + (1u << 9) : (1u << 25) - y + (1u << 9) - 1u;
-    out[i] = (int16_t)(y >> 10);
+    out[i] = tml_sigmoid_q15(((int32_t)in[i] * mult + round) >> shift);
   }
 }
 

@@ -8,11 +8,8 @@
 
 #include <stdint.h>
 
+#include "tml_fixedpoint.h"
 #include "tml_kernels.h"
-
-/* sigmoid(i / 24) in Q0.16 for i = 0..255, as TFLite ships it (its entries
-** are not all the nearest rounding, so they are kept verbatim). */
-extern const uint16_t tml_sigmoid_table[256];
 
 /* int8: x - in_zp is rescaled to Q4.27 for gemmlowp's logistic/tanh. */
 tml_status tml_sigmoid_s8_prepare(tml_sigmoid_params *p, int32_t count,

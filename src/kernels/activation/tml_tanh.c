@@ -50,23 +50,7 @@ void tml_tanh_s16(const tml_sigmoid_params *p, const int16_t *in,
   const int32_t round = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
   int32_t i;
   for (i = 0; i < p->count; i++) {
-    /* Same input scale as logistic, but tanh needs sigmoid(2x): 8 bits of
-    ** interpolation instead of 9. */
-    const int32_t x = ((int32_t)in[i] * mult + round) >> shift;
-    const uint32_t ax = (uint32_t)(x < 0 ? -x : x);
-    const uint32_t idx = ax >> 8;
-    int32_t y;
-    if (idx >= 255) {
-      y = 0xFFFF << 8;
-    } else {
-      const uint32_t lo = tml_sigmoid_table[idx];
-      const uint32_t hi = tml_sigmoid_table[idx + 1];
-      y = (int32_t)((lo << 8) + (ax & 0xFF) * (hi - lo));
-    }
-    /* 2 sigmoid - 1 from Q0.24 to Q0.15 with TFLite's rounding, mirrored
-    ** for negative inputs. */
-    y = x >= 0 ? y - (1 << 23) + (1 << 7) : -y + (1 << 23) + (1 << 7) - 1;
-    out[i] = (int16_t)(y >> 8);
+    out[i] = tml_tanh_q15(((int32_t)in[i] * mult + round) >> shift);
   }
 }
 

@@ -157,4 +157,43 @@ static inline int32_t tml_fp_reciprocal(int32_t x, int32_t integer_digits,
       (int32_t)(normalised - ((uint32_t)1 << 31)));
 }
 
+/* sigmoid(i / 24) in Q0.16 for i = 0..255, as TFLite ships it
+** (tml_sigmoid_table.c). */
+extern const uint16_t tml_sigmoid_table[256];
+
+/* TFLite's int16 sigmoid of x on the table's scale (512 steps per 1/24: 9
+** bits index the table, 9 interpolate), in Q0.15; negative inputs take
+** 1 - sigmoid(|x|) with TFLite's rounding. */
+static inline int16_t tml_sigmoid_q15(int32_t x) {
+  const uint32_t ax = (uint32_t)(x < 0 ? -x : x);
+  const uint32_t idx = ax >> 9;
+  uint32_t y;
+  if (idx >= 255) {
+    y = (uint32_t)0x7FFF << 10;
+  } else {
+    const uint32_t lo = tml_sigmoid_table[idx];
+    const uint32_t hi = tml_sigmoid_table[idx + 1];
+    y = (lo << 9) + (ax & 0x1FF) * (hi - lo);
+  }
+  y = x >= 0 ? y + (1u << 9) : (1u << 25) - y + (1u << 9) - 1u;
+  return (int16_t)(y >> 10);
+}
+
+/* TFLite's int16 tanh = 2 sigmoid(2x) - 1 on the same scale (8 bits of
+** interpolation), in Q0.15, mirrored for negative inputs. */
+static inline int16_t tml_tanh_q15(int32_t x) {
+  const uint32_t ax = (uint32_t)(x < 0 ? -x : x);
+  const uint32_t idx = ax >> 8;
+  int32_t y;
+  if (idx >= 255) {
+    y = 0xFFFF << 8;
+  } else {
+    const uint32_t lo = tml_sigmoid_table[idx];
+    const uint32_t hi = tml_sigmoid_table[idx + 1];
+    y = (int32_t)((lo << 8) + (ax & 0xFF) * (hi - lo));
+  }
+  y = x >= 0 ? y - (1 << 23) + (1 << 7) : -y + (1 << 23) + (1 << 7) - 1;
+  return (int16_t)(y >> 8);
+}
+
 #endif

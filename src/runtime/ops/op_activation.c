@@ -6,7 +6,7 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { OPTIONS_NONE = 0, LEAKY_RELU_OPTIONS = 75, HARD_SWISH_OPTIONS = 91 };
 enum { LEAKY_ALPHA = 0 };
@@ -37,21 +37,14 @@ static tml_status bad_type(tml_prep *p, const tml_tensor_view *in,
 
 /* ------------------------------------------------------------ RELU family */
 
-typedef struct relu_rec {
-  tml_rec hdr;
-  tml_relu_params p;
-  const void *in;
-  void *out;
-} relu_rec;
-
 #define RELU_EVAL(name, kernel, T)                                        \
-  static void name(const tml_rec *r) {                                    \
-    const relu_rec *q = (const relu_rec *)r;                              \
+  void name(const tml_rec *r) {                                           \
+    const tml_relu_rec *q = (const tml_relu_rec *)r;                      \
     kernel(&q->p, (const T *)q->in, (T *)q->out);                         \
   }
-RELU_EVAL(eval_relu_s8, tml_relu_s8, int8_t)
-RELU_EVAL(eval_relu_s16, tml_relu_s16, int16_t)
-RELU_EVAL(eval_relu_f32, tml_relu_f32, float)
+RELU_EVAL(tml_eval_relu_s8, tml_relu_s8, int8_t)
+RELU_EVAL(tml_eval_relu_s16, tml_relu_s16, int16_t)
+RELU_EVAL(tml_eval_relu_f32, tml_relu_f32, float)
 
 tml_status tml_prepare_relu(tml_prep *p) {
   const tml_activation act = p->op.builtin == TML_OP_RELU6 ? TML_ACT_RELU6
@@ -59,7 +52,7 @@ tml_status tml_prepare_relu(tml_prep *p) {
                                  ? TML_ACT_RELU_N1_TO_1
                                  : TML_ACT_RELU;
   tml_tensor_view in, out;
-  relu_rec r, *rec;
+  tml_relu_rec r, *rec;
   tml_eval_fn eval;
   tml_status s;
 
@@ -67,7 +60,7 @@ tml_status tml_prepare_relu(tml_prep *p) {
   if ((s = unary(p, OPTIONS_NONE, &in, &out)) != TML_OK) return s;
   if (in.type == TML_FLOAT32) {
     tml_relu_f32_init(&r.p, in.elements, act);
-    eval = eval_relu_f32;
+    eval = tml_eval_relu_f32;
   } else if (in.type == TML_INT8 ||
              (in.type == TML_INT16 && act != TML_ACT_RELU_N1_TO_1)) {
     /* TFLite has no int16 RELU_N1_TO_1 (TFLM has no RELU_N1_TO_1 at all:
@@ -90,7 +83,7 @@ tml_status tml_prepare_relu(tml_prep *p) {
     if (s != TML_OK)
       return tml_prep_fail(p, s, out.index,
                            "input scale / output scale is 2^31 or more");
-    eval = s16 ? eval_relu_s16 : eval_relu_s8;
+    eval = s16 ? tml_eval_relu_s16 : tml_eval_relu_s8;
   } else {
     return bad_type(p, &in,
                     act == TML_ACT_RELU_N1_TO_1 ? "float32, int8"
@@ -108,25 +101,18 @@ tml_status tml_prepare_relu(tml_prep *p) {
 
 /* ------------------------------------------------------------- LEAKY_RELU */
 
-typedef struct leaky_rec {
-  tml_rec hdr;
-  tml_leaky_relu_params p;
-  const void *in;
-  void *out;
-} leaky_rec;
-
 #define LEAKY_EVAL(name, kernel, T)                                       \
-  static void name(const tml_rec *r) {                                    \
-    const leaky_rec *q = (const leaky_rec *)r;                            \
+  void name(const tml_rec *r) {                                           \
+    const tml_leaky_relu_rec *q = (const tml_leaky_relu_rec *)r;          \
     kernel(&q->p, (const T *)q->in, (T *)q->out);                         \
   }
-LEAKY_EVAL(eval_leaky_s8, tml_leaky_relu_s8, int8_t)
-LEAKY_EVAL(eval_leaky_s16, tml_leaky_relu_s16, int16_t)
-LEAKY_EVAL(eval_leaky_f32, tml_leaky_relu_f32, float)
+LEAKY_EVAL(tml_eval_leaky_relu_s8, tml_leaky_relu_s8, int8_t)
+LEAKY_EVAL(tml_eval_leaky_relu_s16, tml_leaky_relu_s16, int16_t)
+LEAKY_EVAL(tml_eval_leaky_relu_f32, tml_leaky_relu_f32, float)
 
 tml_status tml_prepare_leaky_relu(tml_prep *p) {
   tml_tensor_view in, out;
-  leaky_rec r, *rec;
+  tml_leaky_relu_rec r, *rec;
   tml_eval_fn eval;
   float alpha;
   tml_status s;
@@ -138,7 +124,7 @@ tml_status tml_prepare_leaky_relu(tml_prep *p) {
   if (in.type == TML_FLOAT32) {
     r.p.count = in.elements;
     r.p.alpha = alpha;
-    eval = eval_leaky_f32;
+    eval = tml_eval_leaky_relu_f32;
   } else if (in.type == TML_INT8 || in.type == TML_INT16) {
     float in_s, out_s;
     int32_t in_zp, out_zp;
@@ -151,7 +137,8 @@ tml_status tml_prepare_leaky_relu(tml_prep *p) {
       return tml_prep_fail(p, s, out.index,
                            "input scale (times alpha) / output scale is 2^31 "
                            "or more");
-    eval = in.type == TML_INT8 ? eval_leaky_s8 : eval_leaky_s16;
+    eval = in.type == TML_INT8 ? tml_eval_leaky_relu_s8
+                               : tml_eval_leaky_relu_s16;
   } else {
     return bad_type(p, &in, "float32, int8, int16");
   }
@@ -167,25 +154,18 @@ tml_status tml_prepare_leaky_relu(tml_prep *p) {
 
 /* ------------------------------------------------------------- HARD_SWISH */
 
-typedef struct hswish_rec {
-  tml_rec hdr;
-  tml_hard_swish_params p;
-  const void *in;
-  void *out;
-} hswish_rec;
-
-static void eval_hswish_s8(const tml_rec *r) {
-  const hswish_rec *q = (const hswish_rec *)r;
+void tml_eval_hard_swish_s8(const tml_rec *r) {
+  const tml_hard_swish_rec *q = (const tml_hard_swish_rec *)r;
   tml_hard_swish_s8(&q->p, q->in, q->out);
 }
-static void eval_hswish_f32(const tml_rec *r) {
-  const hswish_rec *q = (const hswish_rec *)r;
+void tml_eval_hard_swish_f32(const tml_rec *r) {
+  const tml_hard_swish_rec *q = (const tml_hard_swish_rec *)r;
   tml_hard_swish_f32(&q->p, q->in, q->out);
 }
 
 tml_status tml_prepare_hard_swish(tml_prep *p) {
   tml_tensor_view in, out;
-  hswish_rec r, *rec;
+  tml_hard_swish_rec r, *rec;
   tml_eval_fn eval;
   tml_status s;
 
@@ -193,7 +173,7 @@ tml_status tml_prepare_hard_swish(tml_prep *p) {
   if ((s = unary(p, HARD_SWISH_OPTIONS, &in, &out)) != TML_OK) return s;
   if (in.type == TML_FLOAT32) {
     r.p.count = in.elements;
-    eval = eval_hswish_f32;
+    eval = tml_eval_hard_swish_f32;
   } else if (in.type == TML_INT8) {
     float in_s, out_s;
     int32_t in_zp, out_zp;
@@ -205,7 +185,7 @@ tml_status tml_prepare_hard_swish(tml_prep *p) {
       return tml_prep_fail(p, s, out.index,
                            "scales TFLite rejects (the input scale / 128 "
                            "must not exceed the output scale)");
-    eval = eval_hswish_s8;
+    eval = tml_eval_hard_swish_s8;
   } else {
     return bad_type(p, &in, "float32, int8");
   }
@@ -221,29 +201,22 @@ tml_status tml_prepare_hard_swish(tml_prep *p) {
 
 /* -------------------------------------------------------- LOGISTIC, TANH */
 
-typedef struct sigmoid_rec {
-  tml_rec hdr;
-  tml_sigmoid_params p;
-  const void *in;
-  void *out;
-} sigmoid_rec;
-
 #define SIGMOID_EVAL(name, kernel, T)                                     \
-  static void name(const tml_rec *r) {                                    \
-    const sigmoid_rec *q = (const sigmoid_rec *)r;                        \
+  void name(const tml_rec *r) {                                           \
+    const tml_sigmoid_rec *q = (const tml_sigmoid_rec *)r;                \
     kernel(&q->p, (const T *)q->in, (T *)q->out);                         \
   }
-SIGMOID_EVAL(eval_logistic_s8, tml_logistic_s8, int8_t)
-SIGMOID_EVAL(eval_logistic_s16, tml_logistic_s16, int16_t)
-SIGMOID_EVAL(eval_logistic_f32, tml_logistic_f32, float)
-SIGMOID_EVAL(eval_tanh_s8, tml_tanh_s8, int8_t)
-SIGMOID_EVAL(eval_tanh_s16, tml_tanh_s16, int16_t)
-SIGMOID_EVAL(eval_tanh_f32, tml_tanh_f32, float)
+SIGMOID_EVAL(tml_eval_logistic_s8, tml_logistic_s8, int8_t)
+SIGMOID_EVAL(tml_eval_logistic_s16, tml_logistic_s16, int16_t)
+SIGMOID_EVAL(tml_eval_logistic_f32, tml_logistic_f32, float)
+SIGMOID_EVAL(tml_eval_tanh_s8, tml_tanh_s8, int8_t)
+SIGMOID_EVAL(tml_eval_tanh_s16, tml_tanh_s16, int16_t)
+SIGMOID_EVAL(tml_eval_tanh_f32, tml_tanh_f32, float)
 
 tml_status tml_prepare_logistic_tanh(tml_prep *p) {
   const int is_tanh = p->op.builtin == TML_OP_TANH;
   tml_tensor_view in, out;
-  sigmoid_rec r, *rec;
+  tml_sigmoid_rec r, *rec;
   tml_eval_fn eval;
   tml_status s;
 
@@ -251,7 +224,7 @@ tml_status tml_prepare_logistic_tanh(tml_prep *p) {
   if ((s = unary(p, OPTIONS_NONE, &in, &out)) != TML_OK) return s;
   if (in.type == TML_FLOAT32) {
     r.p.count = in.elements;
-    eval = is_tanh ? eval_tanh_f32 : eval_logistic_f32;
+    eval = is_tanh ? tml_eval_tanh_f32 : tml_eval_logistic_f32;
   } else if (in.type == TML_INT8 || in.type == TML_INT16) {
     const int s16 = in.type == TML_INT16;
     /* The output's quantization goes to init as the model has it (0 when
@@ -282,8 +255,8 @@ tml_status tml_prepare_logistic_tanh(tml_prep *p) {
     if (s != TML_OK)
       return tml_prep_fail(p, s, in.index,
                            "input scale too small (below 2^-28)");
-    eval = is_tanh ? (s16 ? eval_tanh_s16 : eval_tanh_s8)
-                   : (s16 ? eval_logistic_s16 : eval_logistic_s8);
+    eval = is_tanh ? (s16 ? tml_eval_tanh_s16 : tml_eval_tanh_s8)
+                   : (s16 ? tml_eval_logistic_s16 : tml_eval_logistic_s8);
   } else {
     return bad_type(p, &in, "float32, int8, int16");
   }

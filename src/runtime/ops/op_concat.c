@@ -4,21 +4,15 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { CONCAT_OPTIONS = 10 };
 enum { CC_AXIS = 0, CC_ACT = 1 };
 /* TFLite Micro's kMaxInputNum: it rejects more inputs. */
 #define CONCAT_MAX_INPUTS 10
 
-typedef struct concat_rec {
-  tml_rec hdr;
-  tml_concat_params p;
-  void *out;
-} concat_rec;
-
-static void eval_concat(const tml_rec *r) {
-  const concat_rec *q = (const concat_rec *)r;
+void tml_eval_concat(const tml_rec *r) {
+  const tml_concat_rec *q = (const tml_concat_rec *)r;
   tml_concat(&q->p, (const void *const *)(const void *)(q + 1), q->out);
 }
 
@@ -50,7 +44,7 @@ tml_status tml_prepare_concat(tml_prep *p) {
   const int32_t *in_dims[CONCAT_MAX_INPUTS];
   tml_tensor_view in, out;
   const uint32_t n = p->op.n_inputs;
-  concat_rec r, *rec;
+  tml_concat_rec r, *rec;
   int32_t axis, act;
   size_t es;
   uint32_t k;
@@ -102,7 +96,7 @@ tml_status tml_prepare_concat(tml_prep *p) {
                          "input shapes do not concatenate to the output "
                          "shape along axis %d", (int)axis);
 
-  rec = tml_prep_record(p, sizeof r + n * sizeof(void *), eval_concat);
+  rec = tml_prep_record(p, sizeof r + n * sizeof(void *), tml_eval_concat);
   if (rec) {
     const void **ins = (const void **)(void *)(rec + 1);
     r.hdr = rec->hdr;

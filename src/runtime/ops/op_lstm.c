@@ -10,7 +10,7 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { LSTM_OPTIONS = 71 };
 enum {
@@ -21,22 +21,13 @@ enum {
 };
 #define LSTM_ACT_TANH 4
 
-typedef struct lstm_rec {
-  tml_rec hdr;
-  tml_lstm_params p;
-  union {
-    tml_lstm_data_s8 s8;
-    tml_lstm_data_f32 f32;
-  } d;
-} lstm_rec;
-
-static void eval_s8(const tml_rec *r) {
-  const lstm_rec *q = (const lstm_rec *)r;
+void tml_eval_lstm_s8(const tml_rec *r) {
+  const tml_lstm_rec *q = (const tml_lstm_rec *)r;
   tml_lstm_s8(&q->p, &q->d.s8);
 }
 
-static void eval_f32(const tml_rec *r) {
-  const lstm_rec *q = (const lstm_rec *)r;
+void tml_eval_lstm_f32(const tml_rec *r) {
+  const tml_lstm_rec *q = (const tml_lstm_rec *)r;
   tml_lstm_f32(&q->p, &q->d.f32);
 }
 
@@ -224,7 +215,7 @@ tml_status tml_prepare_lstm(tml_prep *p) {
   int present[TML_LSTM_N_INPUTS];
   int32_t act, time_major, k;
   float cell_clip;
-  lstm_rec r, *rec;
+  tml_lstm_rec r, *rec;
   tml_status s;
 
   memset(&r, 0, sizeof r);
@@ -292,7 +283,8 @@ tml_status tml_prepare_lstm(tml_prep *p) {
     return tml_prep_fail(p, s, -1, "parameters TFLM rejects");
 
   rec = tml_prep_record(p, sizeof r,
-                        v[0].type == TML_INT8 ? eval_s8 : eval_f32);
+                        v[0].type == TML_INT8 ? tml_eval_lstm_s8
+                                              : tml_eval_lstm_f32);
   if (rec) {
     r.hdr = rec->hdr;
     if (v[0].type == TML_INT8) {

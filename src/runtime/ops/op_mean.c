@@ -3,31 +3,23 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { REDUCER_OPTIONS = 27 };
 enum { RD_KEEP_DIMS = 0 };
 
-typedef struct mean_rec {
-  tml_rec hdr;
-  tml_mean_params p;
-  const void *in;
-  void *out;
-  void *scratch;
-} mean_rec;
-
-static void eval_s8(const tml_rec *r) {
-  const mean_rec *q = (const mean_rec *)r;
+void tml_eval_mean_s8(const tml_rec *r) {
+  const tml_mean_rec *q = (const tml_mean_rec *)r;
   tml_mean_s8(&q->p, (const int8_t *)q->in, (int8_t *)q->out,
               (int32_t *)q->scratch);
 }
-static void eval_s16(const tml_rec *r) {
-  const mean_rec *q = (const mean_rec *)r;
+void tml_eval_mean_s16(const tml_rec *r) {
+  const tml_mean_rec *q = (const tml_mean_rec *)r;
   tml_mean_s16(&q->p, (const int16_t *)q->in, (int16_t *)q->out,
                (int32_t *)q->scratch);
 }
-static void eval_f32(const tml_rec *r) {
-  const mean_rec *q = (const mean_rec *)r;
+void tml_eval_mean_f32(const tml_rec *r) {
+  const tml_mean_rec *q = (const tml_mean_rec *)r;
   tml_mean_f32(&q->p, (const float *)q->in, (float *)q->out, NULL);
 }
 
@@ -53,7 +45,7 @@ tml_status tml_prepare_mean(tml_prep *p) {
   tml_tensor_view in, axis, out;
   const int32_t *ax;
   uint32_t mask = 0;
-  mean_rec r, *rec;
+  tml_mean_rec r, *rec;
   tml_eval_fn eval;
   int32_t k;
   tml_status s;
@@ -92,7 +84,7 @@ tml_status tml_prepare_mean(tml_prep *p) {
 
   if (in.type == TML_FLOAT32) {
     s = tml_mean_init(&r.p, in.rank, in.dims, mask);
-    eval = eval_f32;
+    eval = tml_eval_mean_f32;
   } else {
     float in_s, out_s;
     int32_t in_zp, out_zp;
@@ -101,7 +93,7 @@ tml_status tml_prepare_mean(tml_prep *p) {
       return s;
     s = tml_mean_q_init(&r.p, in.rank, in.dims, mask, in_s, in_zp, out_s,
                         out_zp);
-    eval = in.type == TML_INT8 ? eval_s8 : eval_s16;
+    eval = in.type == TML_INT8 ? tml_eval_mean_s8 : tml_eval_mean_s16;
   }
   if (s != TML_OK)
     return tml_prep_fail(p, s, out.index, "%s",

@@ -4,31 +4,24 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { MUL_OPTIONS = 21 };
 enum { MUL_ACT = 0 };
 
-typedef struct mul_rec {
-  tml_rec hdr;
-  tml_mul_params p;
-  const void *in1, *in2;
-  void *out;
-} mul_rec;
-
 #define MUL_EVAL(name, kernel, T)                                         \
-  static void name(const tml_rec *r) {                                    \
-    const mul_rec *q = (const mul_rec *)r;                                \
+  void name(const tml_rec *r) {                                           \
+    const tml_mul_rec *q = (const tml_mul_rec *)r;                        \
     kernel(&q->p, (const T *)q->in1, (const T *)q->in2, (T *)q->out);     \
   }
-MUL_EVAL(eval_s8, tml_mul_s8, int8_t)
-MUL_EVAL(eval_s16, tml_mul_s16, int16_t)
-MUL_EVAL(eval_f32, tml_mul_f32, float)
+MUL_EVAL(tml_eval_mul_s8, tml_mul_s8, int8_t)
+MUL_EVAL(tml_eval_mul_s16, tml_mul_s16, int16_t)
+MUL_EVAL(tml_eval_mul_f32, tml_mul_f32, float)
 
 tml_status tml_prepare_mul(tml_prep *p) {
   tml_tensor_view a, b, out;
   tml_activation act;
-  mul_rec r, *rec;
+  tml_mul_rec r, *rec;
   tml_eval_fn eval;
   tml_status s;
 
@@ -50,7 +43,7 @@ tml_status tml_prepare_mul(tml_prep *p) {
                          "input shapes do not broadcast to the output shape");
   if (a.type == TML_FLOAT32) {
     tml_activation_range_f32(act, &r.p.fact_min, &r.p.fact_max);
-    eval = eval_f32;
+    eval = tml_eval_mul_f32;
   } else if (a.type == TML_INT8 || a.type == TML_INT16) {
     const int s16 = a.type == TML_INT16;
     float as, bs, os;
@@ -72,7 +65,7 @@ tml_status tml_prepare_mul(tml_prep *p) {
       return tml_prep_fail(p, s, out.index,
                            "input scales' product / output scale is 2^31 "
                            "or more");
-    eval = s16 ? eval_s16 : eval_s8;
+    eval = s16 ? tml_eval_mul_s16 : tml_eval_mul_s8;
   } else {
     return tml_prep_fail(p, TML_ERR_TYPE, a.index,
                          "input type %s is not supported%s",

@@ -4,29 +4,21 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { PAD_OPTIONS = 22, PADV2_OPTIONS = 43 };
 /* TFLite Micro's PadKernelMaxDimensionCount(). */
 #define PAD_MAX_RANK 5
 
-typedef struct pad_rec {
-  tml_rec hdr;
-  tml_pad_params p;
-  const void *in;
-  void *out;
-  const void *value; /* a pad value computed at run time, else NULL */
-} pad_rec;
-
-static void eval_pad(const tml_rec *r) {
-  const pad_rec *q = (const pad_rec *)r;
+void tml_eval_pad(const tml_rec *r) {
+  const tml_pad_rec *q = (const tml_pad_rec *)r;
   tml_pad(&q->p, q->in, q->out);
 }
 
 /* TFLite Micro reads the pad value at every invoke, so it may come from
 ** another operator. */
-static void eval_pad_dynamic(const tml_rec *r) {
-  const pad_rec *q = (const pad_rec *)r;
+void tml_eval_pad_dynamic(const tml_rec *r) {
+  const tml_pad_rec *q = (const tml_pad_rec *)r;
   tml_pad_params pp = q->p;
   memcpy(pp.value, q->value, (size_t)pp.elem_size);
   tml_pad(&pp, q->in, q->out);
@@ -39,7 +31,7 @@ tml_status tml_prepare_pad(tml_prep *p) {
   const int has_value = tml_prep_has_input(p, 2);
   const int32_t *pd;
   uint8_t value[8];
-  pad_rec r, *rec;
+  tml_pad_rec r, *rec;
   int32_t d;
   tml_status s;
 
@@ -119,7 +111,8 @@ tml_status tml_prepare_pad(tml_prep *p) {
   if (s != TML_OK)
     return tml_prep_fail(p, s, out.index, "paddings the kernel rejects");
   rec = tml_prep_record(p, sizeof r,
-                        has_value && !val.data ? eval_pad_dynamic : eval_pad);
+                        has_value && !val.data ? tml_eval_pad_dynamic
+                                               : tml_eval_pad);
   if (rec) {
     r.hdr = rec->hdr;
     r.in = tml_prep_data(p, &in);

@@ -5,30 +5,25 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { DEQUANTIZE_OPTIONS = 38, QUANTIZE_OPTIONS = 89 };
 
-typedef struct quant_rec {
-  tml_rec hdr;
-  tml_quantize_params p;
-  const void *in;
-  void *out;
-} quant_rec;
-
 #define QUANT_EVAL(name, kernel, TI, TO)                                  \
-  static void name(const tml_rec *r) {                                    \
-    const quant_rec *q = (const quant_rec *)r;                            \
+  void name(const tml_rec *r) {                                           \
+    const tml_quantize_rec *q = (const tml_quantize_rec *)r;              \
     kernel(&q->p, (const TI *)q->in, (TO *)q->out);                       \
   }
-QUANT_EVAL(eval_f32_s8, tml_quantize_f32_s8, float, int8_t)
-QUANT_EVAL(eval_f32_s16, tml_quantize_f32_s16, float, int16_t)
-QUANT_EVAL(eval_s8_s8, tml_requantize_s8_s8, int8_t, int8_t)
-QUANT_EVAL(eval_s8_s16, tml_requantize_s8_s16, int8_t, int16_t)
-QUANT_EVAL(eval_s16_s8, tml_requantize_s16_s8, int16_t, int8_t)
-QUANT_EVAL(eval_s16_s16, tml_requantize_s16_s16, int16_t, int16_t)
-QUANT_EVAL(eval_deq_s8, tml_dequantize_s8_f32, int8_t, float)
-QUANT_EVAL(eval_deq_s16, tml_dequantize_s16_f32, int16_t, float)
+QUANT_EVAL(tml_eval_quantize_f32_s8, tml_quantize_f32_s8, float, int8_t)
+QUANT_EVAL(tml_eval_quantize_f32_s16, tml_quantize_f32_s16, float, int16_t)
+QUANT_EVAL(tml_eval_requantize_s8_s8, tml_requantize_s8_s8, int8_t, int8_t)
+QUANT_EVAL(tml_eval_requantize_s8_s16, tml_requantize_s8_s16, int8_t, int16_t)
+QUANT_EVAL(tml_eval_requantize_s16_s8, tml_requantize_s16_s8, int16_t, int8_t)
+QUANT_EVAL(tml_eval_requantize_s16_s16, tml_requantize_s16_s16, int16_t,
+           int16_t)
+QUANT_EVAL(tml_eval_dequantize_s8_f32, tml_dequantize_s8_f32, int8_t, float)
+QUANT_EVAL(tml_eval_dequantize_s16_f32, tml_dequantize_s16_f32, int16_t,
+           float)
 
 /* One input and one output of the same shape; constant input data aligned
 ** for the kernel. */
@@ -49,10 +44,10 @@ static int is_int8_16(int32_t type) {
   return type == TML_INT8 || type == TML_INT16;
 }
 
-static tml_status finish(tml_prep *p, const quant_rec *r,
+static tml_status finish(tml_prep *p, const tml_quantize_rec *r,
                          const tml_tensor_view *in,
                          const tml_tensor_view *out, tml_eval_fn eval) {
-  quant_rec *rec;
+  tml_quantize_rec *rec;
   /* The kernels read element i before writing element i: with elements of
   ** one size the output may take the input's bytes. */
   if (!in->data && in->type == out->type) p->inplace = 1;
@@ -69,7 +64,7 @@ static tml_status finish(tml_prep *p, const quant_rec *r,
 
 tml_status tml_prepare_quantize(tml_prep *p) {
   tml_tensor_view in, out;
-  quant_rec r;
+  tml_quantize_rec r;
   float out_s;
   int32_t out_zp, qmin, qmax;
   tml_eval_fn eval;
@@ -93,16 +88,20 @@ tml_status tml_prepare_quantize(tml_prep *p) {
   qmax = out.type == TML_INT8 ? 127 : 32767;
   if (in.type == TML_FLOAT32) {
     s = tml_quantize_f32_init(&r.p, in.elements, out_s, out_zp, qmin, qmax);
-    eval = out.type == TML_INT8 ? eval_f32_s8 : eval_f32_s16;
+    eval = out.type == TML_INT8 ? tml_eval_quantize_f32_s8
+                                : tml_eval_quantize_f32_s16;
   } else {
     float in_s;
     int32_t in_zp;
     if ((s = tml_prep_quant(p, &in, &in_s, &in_zp)) != TML_OK) return s;
     s = tml_requantize_init(&r.p, in.elements, in_s, in_zp, out_s, out_zp,
                             qmin, qmax);
-    eval = in.type == TML_INT8
-               ? (out.type == TML_INT8 ? eval_s8_s8 : eval_s8_s16)
-               : (out.type == TML_INT8 ? eval_s16_s8 : eval_s16_s16);
+    eval = in.type == TML_INT8 ? (out.type == TML_INT8
+                                      ? tml_eval_requantize_s8_s8
+                                      : tml_eval_requantize_s8_s16)
+                               : (out.type == TML_INT8
+                                      ? tml_eval_requantize_s16_s8
+                                      : tml_eval_requantize_s16_s16);
   }
   if (s != TML_OK)
     return tml_prep_fail(p, s, out.index,
@@ -112,7 +111,7 @@ tml_status tml_prepare_quantize(tml_prep *p) {
 
 tml_status tml_prepare_dequantize(tml_prep *p) {
   tml_tensor_view in, out;
-  quant_rec r;
+  tml_quantize_rec r;
   float in_s;
   int32_t in_zp;
   tml_status s;
@@ -134,5 +133,6 @@ tml_status tml_prepare_dequantize(tml_prep *p) {
   if ((s = tml_dequantize_init(&r.p, in.elements, in_s, in_zp)) != TML_OK)
     return tml_prep_fail(p, s, in.index, "unusable quantization");
   return finish(p, &r, &in, &out,
-                in.type == TML_INT8 ? eval_deq_s8 : eval_deq_s16);
+                in.type == TML_INT8 ? tml_eval_dequantize_s8_f32
+                                    : tml_eval_dequantize_s16_f32);
 }

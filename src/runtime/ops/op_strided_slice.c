@@ -3,7 +3,7 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { STRIDED_SLICE_OPTIONS = 32 };
 enum { SS_BEGIN_MASK = 0, SS_END_MASK = 1, SS_ELLIPSIS_MASK = 2,
@@ -11,15 +11,8 @@ enum { SS_BEGIN_MASK = 0, SS_END_MASK = 1, SS_ELLIPSIS_MASK = 2,
 /* TFLite Micro slices 1-D to 4-D tensors. */
 #define SLICE_MAX_RANK 4
 
-typedef struct slice_rec {
-  tml_rec hdr;
-  tml_slice_params p;
-  const void *in;
-  void *out;
-} slice_rec;
-
-static void eval_slice(const tml_rec *r) {
-  const slice_rec *q = (const slice_rec *)r;
+void tml_eval_strided_slice(const tml_rec *r) {
+  const tml_slice_rec *q = (const tml_slice_rec *)r;
   tml_strided_slice(&q->p, q->in, q->out);
 }
 
@@ -46,7 +39,7 @@ tml_status tml_prepare_strided_slice(tml_prep *p) {
   tml_tensor_view in, out;
   const int32_t *begin = NULL, *end = NULL, *strides = NULL;
   int32_t begin_mask, end_mask, ellipsis, new_axis, shrink, d, n;
-  slice_rec r, *rec;
+  tml_slice_rec r, *rec;
   tml_status s;
 
   memset(&r, 0, sizeof r);
@@ -110,7 +103,7 @@ tml_status tml_prepare_strided_slice(tml_prep *p) {
                          "output rank %d, the slice keeps %d dims",
                          (int)out.rank, (int)n);
 
-  rec = tml_prep_record(p, sizeof r, eval_slice);
+  rec = tml_prep_record(p, sizeof r, tml_eval_strided_slice);
   if (rec) {
     r.hdr = rec->hdr;
     r.in = tml_prep_data(p, &in);

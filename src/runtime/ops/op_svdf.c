@@ -7,27 +7,20 @@
 #include <math.h>
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { SVDF_OPTIONS = 6 };
 enum { SVDF_RANK = 0, SVDF_ACT = 1 };
 enum { SVDF_IN = 0, SVDF_WF = 1, SVDF_WT = 2, SVDF_BIAS = 3, SVDF_STATE = 4 };
 
-typedef struct svdf_rec {
-  tml_rec hdr;
-  tml_svdf_params p;
-  const void *in, *wf, *wt, *bias;
-  void *state, *out, *scratch;
-} svdf_rec;
-
-static void eval_s8(const tml_rec *r) {
-  const svdf_rec *q = (const svdf_rec *)r;
+void tml_eval_svdf_s8(const tml_rec *r) {
+  const tml_svdf_rec *q = (const tml_svdf_rec *)r;
   tml_svdf_s8(&q->p, q->in, q->wf, q->wt, q->bias, q->state, q->out,
               q->scratch);
 }
 
-static void eval_f32(const tml_rec *r) {
-  const svdf_rec *q = (const svdf_rec *)r;
+void tml_eval_svdf_f32(const tml_rec *r) {
+  const tml_svdf_rec *q = (const tml_svdf_rec *)r;
   tml_svdf_f32(&q->p, q->in, q->wf, q->wt, q->bias, q->state, q->out,
                q->scratch);
 }
@@ -92,7 +85,7 @@ static tml_status sym_weights(tml_prep *p, const tml_tensor_view *w,
   return TML_OK;
 }
 
-static tml_status prepare_s8(tml_prep *p, svdf_rec *r,
+static tml_status prepare_s8(tml_prep *p, tml_svdf_rec *r,
                              const tml_tensor_view *in,
                              const tml_tensor_view *wf,
                              const tml_tensor_view *wt,
@@ -140,7 +133,7 @@ static tml_status prepare_s8(tml_prep *p, svdf_rec *r,
   return TML_OK;
 }
 
-static tml_status prepare_f32(tml_prep *p, svdf_rec *r,
+static tml_status prepare_f32(tml_prep *p, tml_svdf_rec *r,
                               const tml_tensor_view *in,
                               const tml_tensor_view *wf,
                               const tml_tensor_view *wt,
@@ -169,7 +162,7 @@ static tml_status prepare_f32(tml_prep *p, svdf_rec *r,
 
 tml_status tml_prepare_svdf(tml_prep *p) {
   tml_tensor_view in, wf, wt, b, state, out;
-  svdf_rec r, *rec;
+  tml_svdf_rec r, *rec;
   int32_t rank, act, k;
   int has_bias;
   tml_status s;
@@ -228,7 +221,8 @@ tml_status tml_prepare_svdf(tml_prep *p) {
   if (s != TML_OK) return s;
 
   rec = tml_prep_record(p, sizeof r,
-                        in.type == TML_INT8 ? eval_s8 : eval_f32);
+                        in.type == TML_INT8 ? tml_eval_svdf_s8
+                                            : tml_eval_svdf_f32);
   if (rec) {
     r.hdr = rec->hdr;
     r.in = tml_prep_data(p, &in);

@@ -3,27 +3,20 @@
 */
 #include <string.h>
 
-#include "tml_runtime.h"
+#include "tml_records.h"
 
 enum { TRANSPOSE_OPTIONS = 26 };
 /* TFLite Micro transposes 1-D to 5-D tensors. */
 #define TRANSPOSE_MAX_RANK 5
 
-typedef struct transpose_rec {
-  tml_rec hdr;
-  tml_transpose_params p;
-  const void *in;
-  void *out;
-} transpose_rec;
-
-static void eval_transpose(const tml_rec *r) {
-  const transpose_rec *q = (const transpose_rec *)r;
+void tml_eval_transpose(const tml_rec *r) {
+  const tml_transpose_rec *q = (const tml_transpose_rec *)r;
   tml_transpose(&q->p, q->in, q->out);
 }
 
 tml_status tml_prepare_transpose(tml_prep *p) {
   tml_tensor_view in, perm, out;
-  transpose_rec r, *rec;
+  tml_transpose_rec r, *rec;
   int32_t k;
   tml_status s;
 
@@ -69,7 +62,7 @@ tml_status tml_prepare_transpose(tml_prep *p) {
                            "output dim %d is %d, the permuted input's %d",
                            (int)k, (int)out.dims[k], (int)r.p.out_dims[k]);
 
-  rec = tml_prep_record(p, sizeof r, eval_transpose);
+  rec = tml_prep_record(p, sizeof r, tml_eval_transpose);
   if (rec) {
     r.hdr = rec->hdr;
     r.in = tml_prep_data(p, &in);
