@@ -70,7 +70,14 @@ static inline void tml_dsp_expand4(uint32_t *dst, const int8_t *src,
 **   k = 2^(e-1) + out_offset * 2^e,
 **   result = (k - [acc < 0] + srdhm(acc, m)) >> e,
 ** where SMMLAR adds k - [acc < 0] for free. [acc < 0] stands for [r < 0]:
-** they differ only when r = 0, where both give 0 after the shift. */
+** they differ only when r = 0, where both give 0 after the shift. (Why k
+** must stay small: k + srdhm must fit int32, so e <= 22.)
+**
+** The same holds for any acc in 64 bits: with A = acc * m + 2^30 and
+** c = 2^(e-1) - [A < 0], floor((floor(A / 2^31) + c) / 2^e) =
+** floor((A + c * 2^31) / 2^(31 + e)), the high word of A + c * 2^31 shifted
+** right by e - 1 (conv_arm_dsp.c's routine takes that path for large
+** biases and e > 22). */
 typedef struct tml_dsp_rq {
   int32_t mult, k, e;
 } tml_dsp_rq;

@@ -8,11 +8,12 @@
 ** CMSIS-NN paper's partial im2col) into int16 rows holding input +
 ** in_offset, 0 for padding taps; an assembly routine then runs each output
 ** channel over the six rows, its filter row sign-extended in registers, and
-** requantizes: 24 MACs per 18 instructions. A row costs under 2
+** requantizes: 24 MACs per 18 instructions. Rows cost about 1.3
 ** instructions per tap, shared by every channel: in a window inside the
 ** image each filter row is one run of the input, expanded 8 taps per 10
-** instructions (SXTAB16 adds the offset); other windows (borders, groups,
-** x dilation, odd channel counts) are gathered into an int8 row first, the
+** instructions (SXTAB16 adds the offset), at the borders the image's part
+** of it when channels come in groups of 4; other windows (groups, x
+** dilation, odd channel counts) are gathered into an int8 row first, the
 ** zero point in the padding. The in-place 1x1 convolution expands six
 ** pixels, then writes their outputs over them.
 **
@@ -47,8 +48,8 @@ static inline uint32_t *row_at(int16_t *a, int32_t slot, int32_t i) {
   return (uint32_t *)(void *)(a + (size_t)(i >> 2) * A_BLOCK + slot * 4);
 }
 
-/* n groups of 4 taps from src + offset into row words from d on (row_at). */
-/* Returns where the next group goes. */
+/* n groups of 4 taps from src + offset into row words from d on (row_at);
+** returns where the next group goes. */
 static inline uint32_t *expand_groups(uint32_t *d, const int8_t *src,
                                       int32_t n, uint32_t offp) {
   uint32_t t0, t1, t2, t3;
@@ -85,9 +86,9 @@ static inline uint32_t *expand_groups(uint32_t *d, const int8_t *src,
 ** 2^29, else 0), as tml_dsp_requant, SSAT8((k - [s < 0] + SMMLAR(2s,
 ** mult)) >> e), k = (2 * out_offset + 1) << (e - 1); otherwise from the
 ** 64-bit product: A = s * mult + 2^30, c = 2^(e-1) - [A < 0], out =
-** SSAT8(((A + c * 2^31) >> (31 + e)) + out_offset) (tml_rdbpot(tml_srdhm)
-** in one rounding, as tml_arm_dsp.h derives). The channel loop's state
-** stays in the routine's frame, a copy of the arguments. */
+** SSAT8(((A + c * 2^31) >> (31 + e)) + out_offset) (both derived in
+** tml_arm_dsp.h). The channel loop's state stays in the routine's frame, a
+** copy of the arguments. */
 typedef struct gemm6_args {
   const int16_t *a, *end1, *end; /* rows; after the odd blocks; after all */
   const int8_t *w;               /* the first channel's filter row */
