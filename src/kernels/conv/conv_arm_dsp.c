@@ -333,11 +333,12 @@ static void gemm_c(const tml_conv_params *p, const int16_t *a,
 ** does, before it does. small: every bias below 2^29 and at most
 ** TML_DSP_MAX_TAPS taps. The filter's last row, when the taps are not
 ** whole blocks, is read from `last` (padded with zeros): the routine and
-** gemm_c read whole blocks, which must not run past the filter. */
+** gemm_c read whole blocks, which must not run past the filter. Channels
+** below `run` (fast_run) are known to go to the routine. */
 static void gemm(const tml_conv_params *p, const int16_t *a,
                  const int8_t *filter, const int32_t *bias, int32_t n,
                  int32_t c0, int32_t c1, int8_t *out, int full, int small,
-                 const int8_t *last) {
+                 const int8_t *last, int32_t run) {
   static const int32_t zero = 0;
   const int32_t k = tml_conv_dsp_taps(p), oc = p->out.c;
   const int32_t nb = (int32_t)(tml_conv_dsp_kp(p) / 4);
@@ -354,8 +355,8 @@ static void gemm(const tml_conv_params *p, const int16_t *a,
   for (j = 0; j < ROWS; j++) x.off[j] = TML_MAX(j - (ROWS - n), 0) * oc;
   while (c < c1) {
     /* A run ends before a shift >= 0 and before the padded last row. */
-    for (e = c; full && e < c1 && p->shift[e] <= -1 && (e < oc - 1 || !last);
-         e++) {
+    for (e = c < run ? TML_MIN(run, c1) : c;
+         full && e < c1 && p->shift[e] <= -1 && (e < oc - 1 || !last); e++) {
     }
     if (e > c) {
       x.w = filter + (size_t)c * k;
@@ -394,6 +395,15 @@ static const int8_t *pad_last_row(const tml_conv_params *p,
   return buf;
 }
 
+/* The channels from 0 up that go to the routine (gemm): int8's clamp,
+** shifts <= -1, not the padded last row. */
+static int32_t fast_run(const tml_conv_params *p, int full,
+                        const int8_t *last) {
+  int32_t c = 0;
+  while (full && c < p->out.c - (last != NULL) && p->shift[c] <= -1) c++;
+  return c;
+}
+
 /* Every bias below 2^29 and few enough taps (the fast requantization's
 ** bounds). */
 static int small_sums(const tml_conv_params *p, const int32_t *bias) {
@@ -418,6 +428,7 @@ void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
   int16_t *a = (int16_t *)scratch;
   int8_t *row = (int8_t *)(a + ROWS * (size_t)kp);
   const int8_t *last = pad_last_row(p, filter, row + kp);
+  const int32_t run = fast_run(p, full, last);
   int32_t b, q, j, g;
   for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)npix * oc) {
     for (q = 0; q < npix; q += ROWS) {
@@ -427,7 +438,7 @@ void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
           build_row(p, in, g * p->filter.c, (q + j) / p->out.w,
                     (q + j) % p->out.w, a, ROWS - n + j, offp, kp, row);
         gemm(p, a, filter, bias, n, g * per, (g + 1) * per,
-             out + (ptrdiff_t)q * oc, full, small, last);
+             out + (ptrdiff_t)q * oc, full, small, last, run);
       }
     }
   }
@@ -451,6 +462,7 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
   int16_t *a = (int16_t *)scratch;
   int8_t *px = (int8_t *)(a + ROWS * kp);
   const int8_t *last = pad_last_row(p, filter, px + kp);
+  const int32_t run = fast_run(p, full, last);
   int32_t done, i;
   for (done = 0; done < npix; done += ROWS) {
     const int32_t n = TML_MIN(ROWS, npix - done);
@@ -466,7 +478,7 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
       expand_groups(row_at(a, ROWS - n + i, 0), src, kp / 4, offp);
     }
     gemm(p, a, filter, bias, n, 0, oc, data + (ptrdiff_t)q * oc, full, small,
-         last);
+         last, run);
   }
 }
 
@@ -509,18 +521,18 @@ static void dw_geom_init(const tml_conv_params *p, dw_geom *g) {
 ** of the weights. */
 static int32_t dw_weights(const dw_geom *g, const int8_t *filter, int32_t c,
                           uint32_t *wp) {
-  int32_t fy, k, t, sum = 0;
+  const ptrdiff_t fx = g->f_x;
+  int32_t fy, k, sum = 0;
   for (fy = 0; fy < g->fh; fy++) {
     const int8_t *f = filter + fy * g->f_r + c;
-    for (k = 0; k < g->groups; k++, wp += 2) {
-      int32_t w[4];
-      for (t = 0; t < 4; t++) {
-        const int32_t fx = 4 * k + t;
-        w[t] = fx < g->fw ? f[fx * g->f_x] : 0;
-        sum += w[t];
-      }
-      wp[0] = ((uint32_t)w[0] & 0xffffu) | ((uint32_t)w[2] << 16);
-      wp[1] = ((uint32_t)w[1] & 0xffffu) | ((uint32_t)w[3] << 16);
+    for (k = 0; k < g->groups; k++, wp += 2, f += 4 * fx) {
+      const int32_t left = g->fw - 4 * k;
+      const int32_t w0 = f[0], w1 = left > 1 ? f[fx] : 0;
+      const int32_t w2 = left > 2 ? f[2 * fx] : 0;
+      const int32_t w3 = left > 3 ? f[3 * fx] : 0;
+      sum += w0 + w1 + w2 + w3;
+      wp[0] = ((uint32_t)w0 & 0xffffu) | ((uint32_t)w2 << 16);
+      wp[1] = ((uint32_t)w1 & 0xffffu) | ((uint32_t)w3 << 16);
     }
   }
   return sum;
@@ -552,11 +564,28 @@ static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
     src = img + (r - g->ph) * g->in_r + (x0 - g->pw) * step + c;
     dst = plane + (ptrdiff_t)r * rw + x0;
     end = dst + (x1 - x0);
-    for (; end - dst >= 4; dst += 4, src += 4 * step) {
-      dst[0] = src[0];
-      dst[1] = src[step];
-      dst[2] = src[2 * step];
-      dst[3] = src[3 * step];
+    if (end - dst >= 4) {
+      /* Unrolled by hand: GCC keeps the steps on the stack here. */
+      int8_t *const end4 = dst + ((end - dst) & ~(ptrdiff_t)3);
+      const ptrdiff_t step2 = 2 * step, step3 = 3 * step;
+      uint32_t t0, t1;
+      __asm__ volatile(
+          "1:\n\t"
+          "ldrb %[t0], [%[s]]\n\t"
+          "ldrb %[t1], [%[s], %[st]]\n\t"
+          "strb %[t1], [%[d], #1]\n\t"
+          "ldrb %[t1], [%[s], %[st2]]\n\t"
+          "strb %[t1], [%[d], #2]\n\t"
+          "ldrb %[t1], [%[s], %[st3]]\n\t"
+          "strb %[t1], [%[d], #3]\n\t"
+          "add %[s], %[s], %[st], lsl #2\n\t"
+          "strb %[t0], [%[d]], #4\n\t"
+          "cmp %[d], %[e]\n\t"
+          "bne 1b\n\t"
+          : [d] "+r"(dst), [s] "+r"(src), [t0] "=&r"(t0), [t1] "=&r"(t1)
+          : [st] "r"(step), [st2] "r"(step2), [st3] "r"(step3),
+            [e] "r"(end4)
+          : "cc", "memory");
     }
     for (; dst != end; dst++, src += step) *dst = *src;
   }
@@ -672,9 +701,7 @@ __attribute__((noinline)) static void dw3x3s2_row(const int8_t *r0,
   "add " s ", %[k], " s ", asr #31\n\t"     \
   "smmlar %[u], %[u], %[m], " s "\n\t"      \
   "asr %[u], %[u], %[e]\n\t"                \
-  "ssat %[u], #8, %[u]\n\t"                 \
-  "strb %[u], [%[dst]]\n\t"                 \
-  "add %[dst], %[dst], %[step]\n\t"
+  "ssat %[u], #8, %[u]\n\t"
 
 static void dw_store_fast(const int32_t *acc, int32_t n, const tml_dsp_rq *q,
                           int8_t *dst, ptrdiff_t step) {
@@ -682,6 +709,8 @@ static void dw_store_fast(const int32_t *acc, int32_t n, const tml_dsp_rq *q,
   int32_t t, t2, u;
   if (n & 1)
     __asm__ volatile("ldr %[t], [%[acc]], #4\n\t" TML_DW_RQ("%[t]")
+                     "strb %[u], [%[dst]]\n\t"
+                     "add %[dst], %[dst], %[step]\n\t"
                      : [acc] "+r"(acc), [dst] "+r"(dst), [t] "=&r"(t),
                        [u] "=&r"(u)
                      : [k] "r"(q->k), [m] "r"(q->mult), [e] "r"(q->e),
@@ -691,7 +720,9 @@ static void dw_store_fast(const int32_t *acc, int32_t n, const tml_dsp_rq *q,
     __asm__ volatile(
         "1:\n\t"
         "ldrd %[t], %[t2], [%[acc]], #8\n\t" TML_DW_RQ("%[t]")
-            TML_DW_RQ("%[t2]")
+        "strb %[u], [%[dst]]\n\t" TML_DW_RQ("%[t2]")
+        "strb %[u], [%[dst], %[step]]\n\t"
+        "add %[dst], %[dst], %[step], lsl #1\n\t"
         "cmp %[acc], %[end]\n\t"
         "bne 1b\n\t"
         : [acc] "+r"(acc), [dst] "+r"(dst), [t] "=&r"(t), [t2] "=&r"(t2),
@@ -726,7 +757,7 @@ static int32_t dw_sum(const dw_geom *g, const int8_t *r0, int32_t x,
 
 /* Output channel c of one image, from the plane of its input channel:
 ** outputs at dst + (output position) * out.c. */
-static void dw_channel(const tml_conv_params *p, const dw_geom *g,
+__attribute__((noinline)) static void dw_channel(const tml_conv_params *p, const dw_geom *g,
                        const int8_t *filter, const int32_t *bias, int32_t c,
                        const int8_t *plane, int8_t *dst, uint8_t *work) {
   const int32_t rw = g->rw, ow = g->ow, oc = p->out.c;
