@@ -87,8 +87,9 @@ static inline uint32_t *expand_groups(uint32_t *d, const int8_t *src,
 ** mult)) >> e), k = (2 * out_offset + 1) << (e - 1); otherwise from the
 ** 64-bit product: A = s * mult + 2^30, c = 2^(e-1) - [A < 0], out =
 ** SSAT8(((A + c * 2^31) >> (31 + e)) + out_offset) (both derived in
-** tml_arm_dsp.h). The channel loop's state stays in the routine's frame, a
-** copy of the arguments. */
+** tml_arm_dsp.h). Row j's output goes to out + j * stride. The channel
+** loop's state stays in the routine's frame, a copy of the arguments,
+** laid out for LDRD. */
 typedef struct gemm6_args {
   const int16_t *a, *end1, *end; /* rows; after the odd blocks; after all */
   const int8_t *w;               /* the first channel's filter row */
@@ -97,11 +98,12 @@ typedef struct gemm6_args {
   int32_t bstep; /* 4, or 0 to read one zero bias for every channel */
   const int32_t *mult;
   const int8_t *shift; /* every one <= -1 */
+  int32_t nemax;       /* -emax */
   int32_t off2;        /* 2 * out_offset + 1 */
-  int8_t *out; /* the first channel's outputs are at out + off[row] */
-  int32_t n;   /* channels, >= 1 */
-  int32_t off[ROWS];
-  int32_t emax, out_offset;
+  int8_t *out;         /* the first channel's row 0 */
+  int32_t stride;
+  int8_t *out_end; /* out + channels, channels >= 1 */
+  int32_t out_offset;
 } gemm6_args;
 
 #define BLOCK6                         \
@@ -124,47 +126,45 @@ typedef struct gemm6_args {
   "smlad r5, r12, r8, r5\n\t"          \
   "smlad r5, lr, r9, r5\n\t"
 
-/* Sum r to int8 in r10 and stored at out (r7) + off[row] (frame): r9 = k,
-** r11 = e, r12 = mult. */
-#define RQ(r, row)                         \
-  "lsl r10, " r ", #1\n\t"                 \
-  "add " r ", r9, " r ", asr #31\n\t"      \
-  "smmlar r10, r10, r12, " r "\n\t"        \
-  "asr r10, r10, r11\n\t"                  \
-  "ssat r10, #8, r10\n\t"                  \
-  "ldr r8, [sp, #" row "]\n\t"             \
-  "strb r10, [r7, r8]\n\t"
+/* Sum r to int8 in r10: r9 = k, r11 = e, r12 = mult. */
+#define RQ(r)                          \
+  "lsl r10, " r ", #1\n\t"             \
+  "add " r ", r9, " r ", asr #31\n\t"  \
+  "smmlar r10, r10, r12, " r "\n\t"    \
+  "asr r10, r10, r11\n\t"              \
+  "ssat r10, #8, r10\n\t"
 
-/* The same from the 64-bit product: r9 = 2^(e-1), r11 = e - 1. */
-#define GQ(r, row)                          \
-  "smull r10, lr, " r ", r12\n\t"           \
-  "adds r10, r10, #0x40000000\n\t"          \
-  "adc lr, lr, #0\n\t"                      \
-  "add " r ", r9, lr, asr #31\n\t"          \
-  "adds r10, r10, " r ", lsl #31\n\t"       \
-  "adc lr, lr, " r ", lsr #1\n\t"           \
-  "asr r10, lr, r11\n\t"                    \
-  "ldr r8, [sp, #76]\n\t"                   \
-  "add r10, r10, r8\n\t"                    \
-  "ssat r10, #8, r10\n\t"                   \
-  "ldr r8, [sp, #" row "]\n\t"              \
-  "strb r10, [r7, r8]\n\t"
+/* The same from the 64-bit product: r9 = 2^(e-1), r11 = e - 1; stored at
+** r7, which moves on by the stride. */
+#define GQ(r)                                \
+  "smull r10, lr, " r ", r12\n\t"            \
+  "adds r10, r10, #0x40000000\n\t"           \
+  "adc lr, lr, #0\n\t"                       \
+  "add " r ", r9, lr, asr #31\n\t"           \
+  "adds r10, r10, " r ", lsl #31\n\t"        \
+  "adc lr, lr, " r ", lsr #1\n\t"            \
+  "asr r10, lr, r11\n\t"                     \
+  "ldr r8, [sp, #56]\n\t"                    \
+  "add r10, r10, r8\n\t"                     \
+  "ssat r10, #8, r10\n\t"                    \
+  "ldr r8, [sp, #48]\n\t"                    \
+  "strb r10, [r7]\n\t"                       \
+  "add r7, r7, r8\n\t"
 
 __attribute__((naked, noinline)) static void gemm6_fast(
     const gemm6_args *x __attribute__((unused))) {
   __asm__ volatile(
       "push {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
-      "sub sp, sp, #80\n\t"
+      "sub sp, sp, #64\n\t"
       "ldmia r0!, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12}\n\t"
       "stmia sp, {r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12}\n\t"
-      "ldmia r0, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
+      "ldmia r0, {r1, r2, r3}\n\t"
       "add r9, sp, #48\n\t"
-      "stmia r9, {r1, r2, r3, r4, r5, r6, r7, r8}\n\t"
+      "stmia r9, {r1, r2, r3}\n\t"
       "ldr r6, [sp, #12]\n"
       "0:\n\t"
-      "ldr r8, [sp, #20]\n\t"
+      "ldrd r8, r9, [sp, #20]\n\t"
       "ldr r0, [r8]\n\t"
-      "ldr r9, [sp, #24]\n\t"
       "add r8, r8, r9\n\t"
       "str r8, [sp, #20]\n\t"
       "mov r1, r0\n\t"
@@ -172,8 +172,7 @@ __attribute__((naked, noinline)) static void gemm6_fast(
       "mov r3, r0\n\t"
       "mov r4, r0\n\t"
       "mov r5, r0\n\t"
-      "ldr r7, [sp, #0]\n\t"
-      "ldr r8, [sp, #4]\n\t"
+      "ldrd r7, r8, [sp, #0]\n\t"
       "cmp r7, r8\n\t"
       "beq 2f\n"
       "1:\n\t" BLOCK6
@@ -191,38 +190,41 @@ __attribute__((naked, noinline)) static void gemm6_fast(
       "4:\n\t"
       "ldr r8, [sp, #16]\n\t"
       "add r6, r6, r8\n\t"
-      "ldr r7, [sp, #28]\n\t"
+      "ldrd r7, r8, [sp, #28]\n\t"
       "ldr r12, [r7], #4\n\t"
-      "str r7, [sp, #28]\n\t"
-      "ldr r7, [sp, #32]\n\t"
-      "ldrsb r11, [r7], #1\n\t"
-      "str r7, [sp, #32]\n\t"
+      "ldrsb r11, [r8], #1\n\t"
+      "strd r7, r8, [sp, #28]\n\t"
+      "ldrd r8, r9, [sp, #36]\n\t"
+      "cmp r11, r8\n\t"
+      "blt 7f\n\t"
       "mvn r10, r11\n\t"
       "rsb r11, r11, #0\n\t"
-      "ldr r7, [sp, #40]\n\t"
-      "ldr r8, [sp, #72]\n\t"
-      "cmp r11, r8\n\t"
-      "bgt 5f\n\t"
-      "ldr r9, [sp, #36]\n\t"
       "lsl r9, r9, r10\n\t"
-      RQ("r0", "48") RQ("r1", "52") RQ("r2", "56")
-      RQ("r3", "60") RQ("r4", "64") RQ("r5", "68")
-      "b 6f\n"
-      "5:\n\t"
-      "mov r9, #1\n\t"
-      "lsl r9, r9, r10\n\t"
-      "mov r11, r10\n\t"
-      GQ("r0", "48") GQ("r1", "52") GQ("r2", "56")
-      GQ("r3", "60") GQ("r4", "64") GQ("r5", "68")
+      "ldrd r7, r8, [sp, #44]\n\t"
+      RQ("r0") "strb r10, [r7]\n\t"
+      RQ("r1") "strb r10, [r7, r8]\n\t"
+      "add lr, r7, r8, lsl #1\n\t"
+      RQ("r2") "strb r10, [lr]\n\t"
+      RQ("r3") "strb r10, [lr, r8]\n\t"
+      "add lr, lr, r8, lsl #1\n\t"
+      RQ("r4") "strb r10, [lr]\n\t"
+      RQ("r5") "strb r10, [lr, r8]\n"
       "6:\n\t"
       "add r7, r7, #1\n\t"
-      "str r7, [sp, #40]\n\t"
-      "ldr r7, [sp, #44]\n\t"
-      "subs r7, r7, #1\n\t"
       "str r7, [sp, #44]\n\t"
+      "ldr r8, [sp, #52]\n\t"
+      "cmp r7, r8\n\t"
       "bne 0b\n\t"
-      "add sp, sp, #80\n\t"
-      "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t");
+      "add sp, sp, #64\n\t"
+      "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n"
+      "7:\n\t"
+      "mvn r11, r11\n\t"
+      "mov r9, #1\n\t"
+      "lsl r9, r9, r11\n\t"
+      "ldr r7, [sp, #44]\n\t"
+      GQ("r0") GQ("r1") GQ("r2") GQ("r3") GQ("r4") GQ("r5")
+      "ldr r7, [sp, #44]\n\t"
+      "b 6b\n\t");
 }
 
 /* Row `slot` = the taps of output position (oy, ox) of image `img` (input
@@ -328,13 +330,14 @@ static void gemm_c(const tml_conv_params *p, const int16_t *a,
 
 /* Channels c0 .. c1 - 1 of the n (<= ROWS) positions in the last n rows of
 ** `a`; position j's channels start at out + j * out.c. With int8's clamp
-** (full), runs of channels with shift <= -1 go to the routine, which
-** always runs six rows: those before the n store where the first of the n
-** does, before it does. small: every bias below 2^29 and at most
-** TML_DSP_MAX_TAPS taps. The filter's last row, when the taps are not
-** whole blocks, is read from `last` (padded with zeros): the routine and
-** gemm_c read whole blocks, which must not run past the filter. Channels
-** below `run` (fast_run) are known to go to the routine. */
+** (full), runs of channels with shift <= -1 go to the routine when there
+** are six rows, or one (stride 0: the five rows before it store where it
+** does, before it does); fewer than six positions in a layer otherwise run
+** in C. small: every bias below 2^29 and at most TML_DSP_MAX_TAPS taps.
+** The filter's last row, when the taps are not whole blocks, is read from
+** `last` (padded with zeros): the routine and gemm_c read whole blocks,
+** which must not run past the filter. Channels below `run` (fast_run) are
+** known to go to the routine. */
 static void gemm(const tml_conv_params *p, const int16_t *a,
                  const int8_t *filter, const int32_t *bias, int32_t n,
                  int32_t c0, int32_t c1, int8_t *out, int full, int small,
@@ -342,40 +345,35 @@ static void gemm(const tml_conv_params *p, const int16_t *a,
   static const int32_t zero = 0;
   const int32_t k = tml_conv_dsp_taps(p), oc = p->out.c;
   const int32_t nb = (int32_t)(tml_conv_dsp_kp(p) / 4);
-  int32_t c = c0, e, j;
+  const int rout = full && (n == ROWS || n == 1);
+  int32_t c = c0, e;
   gemm6_args x;
   x.a = a;
   x.end1 = a + (size_t)(nb & 3) * A_BLOCK;
   x.end = a + (size_t)nb * A_BLOCK;
   x.wadj = k - 4 * nb;
   x.bstep = bias ? 4 : 0;
+  x.nemax = small ? -TML_DSP_MAX_RSHIFT : 0;
   x.off2 = 2 * p->out_offset + 1;
+  x.stride = n == 1 ? 0 : oc;
   x.out_offset = p->out_offset;
-  x.emax = small ? TML_DSP_MAX_RSHIFT : 0;
-  for (j = 0; j < ROWS; j++) x.off[j] = TML_MAX(j - (ROWS - n), 0) * oc;
   while (c < c1) {
     /* A run ends before a shift >= 0 and before the padded last row. */
-    for (e = c < run ? TML_MIN(run, c1) : c;
-         full && e < c1 && p->shift[e] <= -1 && (e < oc - 1 || !last); e++) {
-    }
-    if (e > c) {
-      x.w = filter + (size_t)c * k;
+    e = c;
+    if (rout)
+      for (e = c < run ? TML_MIN(run, c1) : c;
+           e < c1 && p->shift[e] <= -1 && (e < oc - 1 || !last); e++) {
+      }
+    if (e > c || (c == oc - 1 && last && rout && p->shift[c] <= -1)) {
+      /* A run, or the padded last row on its own. */
+      x.w = e > c ? filter + (size_t)c * k : last;
       x.bias = bias ? bias + c : &zero;
       x.mult = p->mult + c;
       x.shift = p->shift + c;
       x.out = out + c;
-      x.n = e - c;
+      x.out_end = out + TML_MAX(e, c + 1);
       gemm6_fast(&x);
-      c = e;
-    } else if (c == oc - 1 && last && full && p->shift[c] <= -1) {
-      x.w = last;
-      x.bias = bias ? bias + c : &zero;
-      x.mult = p->mult + c;
-      x.shift = p->shift + c;
-      x.out = out + c;
-      x.n = 1;
-      gemm6_fast(&x);
-      c++;
+      c = TML_MAX(e, c + 1);
     } else {
       gemm_c(p, a, c == oc - 1 && last ? last : filter + (size_t)c * k, bias,
              n, c, c + 1, out, small);
@@ -432,22 +430,36 @@ void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
   int32_t b, q, j, g;
   for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)npix * oc) {
     for (q = 0; q < npix; q += ROWS) {
-      const int32_t n = TML_MIN(ROWS, npix - q);
+      /* The last six positions overlap the six before (their outputs
+      ** computed again), so that the routine runs six. */
+      const int32_t q0 = TML_MAX(TML_MIN(q, npix - ROWS), 0);
+      const int32_t n = TML_MIN(ROWS, npix - q0);
       for (g = 0; g < groups; g++) {
         for (j = 0; j < n; j++)
-          build_row(p, in, g * p->filter.c, (q + j) / p->out.w,
-                    (q + j) % p->out.w, a, ROWS - n + j, offp, kp, row);
+          build_row(p, in, g * p->filter.c, (q0 + j) / p->out.w,
+                    (q0 + j) % p->out.w, a, ROWS - n + j, offp, kp, row);
         gemm(p, a, filter, bias, n, g * per, (g + 1) * per,
-             out + (ptrdiff_t)q * oc, full, small, last, run);
+             out + (ptrdiff_t)q0 * oc, full, small, last, run);
       }
     }
   }
 }
 
+/* Rows `from` .. from + m - 1 of every block to rows `to` ..: the last
+** six pixels in place overlap the six before, whose rows are still here. */
+static void move_rows(int16_t *a, int32_t kp, int32_t from, int32_t to,
+                      int32_t m) {
+  int32_t i;
+  for (i = 0; i < kp / 4; i++, a += A_BLOCK)
+    memmove(a + to * 4, a + from * 4, (size_t)m * 8);
+}
+
 /* Six pixels at a time: expanded, then their outputs written over them.
 ** Forward when an output pixel is not wider than an input pixel (outputs
 ** q..q+5 end before input q+6 starts), backward otherwise (they start at
-** or after input q, and inputs below q are untouched). Scratch: the rows;
+** or after input q, and inputs below q are untouched). The last n < 6
+** pixels run with the 6 - n next to them, whose rows the six before left
+** and whose outputs are written again, the same bytes. Scratch: the rows;
 ** when the channels are not whole blocks, a pixel padded to kp and the
 ** padded last filter row. */
 void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
@@ -459,6 +471,7 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
   const uint32_t offp = tml_dsp_pair(p->in_offset);
   const int full = p->act_min == -128 && p->act_max == 127;
   const int small = small_sums(p, bias);
+  const int forward = oc <= ic;
   int16_t *a = (int16_t *)scratch;
   int8_t *px = (int8_t *)(a + ROWS * kp);
   const int8_t *last = pad_last_row(p, filter, px + kp);
@@ -466,7 +479,16 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
   int32_t done, i;
   for (done = 0; done < npix; done += ROWS) {
     const int32_t n = TML_MIN(ROWS, npix - done);
-    const int32_t q = oc <= ic ? done : npix - done - n;
+    const int32_t q = forward ? done : npix - done - n;
+    const int overlap = n < ROWS && done > 0;
+    int32_t slot = ROWS - n, first = q;
+    if (overlap && forward) {
+      move_rows(a, kp, n, 0, ROWS - n);
+      first = q - (ROWS - n);
+    } else if (overlap) {
+      move_rows(a, kp, 0, n, ROWS - n);
+      slot = 0;
+    }
     for (i = 0; i < n; i++) {
       const int8_t *src = data + (ptrdiff_t)(q + i) * ic;
       if (ic % 4) {
@@ -475,10 +497,10 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
         memcpy(px, src, (size_t)ic);
         src = px;
       }
-      expand_groups(row_at(a, ROWS - n + i, 0), src, kp / 4, offp);
+      expand_groups(row_at(a, slot + i, 0), src, kp / 4, offp);
     }
-    gemm(p, a, filter, bias, n, 0, oc, data + (ptrdiff_t)q * oc, full, small,
-         last, run);
+    gemm(p, a, filter, bias, overlap ? ROWS : n, 0, oc,
+         data + (ptrdiff_t)first * oc, full, small, last, run);
   }
 }
 
