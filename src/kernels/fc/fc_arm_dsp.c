@@ -118,9 +118,12 @@ static int fc_fast(const tml_fc_params *p, const int32_t *bias) {
 
 /* x: room for a chunk's pairs, (TML_MIN(in_depth, TML_DSP_FC_CHUNK) + 3) /
 ** 4 * 2 words. A longer input is done a chunk at a time for each group of
-** rows, expanding every chunk again. */
-static void fc(const tml_fc_params *p, const int8_t *in, const int8_t *w,
-               const int32_t *bias, int8_t *out, uint32_t *x) {
+** rows, expanding every chunk again. Out of line: the caller's
+** variable-length array costs a frame pointer, a register short here. */
+__attribute__((noinline)) static void fc(const tml_fc_params *p,
+                                         const int8_t *in, const int8_t *w,
+                                         const int32_t *bias, int8_t *out,
+                                         uint32_t *x) {
   const int32_t depth = p->in_depth, m_step = p->n_mult == 1 ? 0 : 1;
   const int32_t lo = p->act_min, hi = p->act_max;
   const uint32_t offp = tml_dsp_pair(p->in_offset);
