@@ -56,7 +56,8 @@ bench-cortex-m: deps
 	@bench/run.sh $(BUILD)/tml $(BUILD_CM4)
 
 demo: all
-	@scripts/demo.sh $(BUILD)
+	@scripts/deps.sh target
+	@BUILD_CM4=$(BUILD_CM4) scripts/demo.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CM4) $(BUILD_CM55)

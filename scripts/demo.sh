@@ -36,7 +36,21 @@ mkdir -p "$B/demo"
 "$TML" compile "$M/kws_ref_model.tflite" -o "$B/demo" --name kws
 sed -n '/^int kws_invoke_arena/,/^}/p' "$B/demo/kws.c" | cut -c1-110
 
-step "5. Bit-exact with TensorFlow Lite Micro: every golden case of every model"
+step "5. On a microcontroller: the compiled keyword model as Cortex-M4 firmware, under QEMU"
+if command -v arm-none-eabi-gcc >/dev/null && command -v qemu-system-arm >/dev/null; then
+  C=${BUILD_CM4:-build-cm4}
+  cmake -S . -B "$C" --no-warn-unused-cli -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake \
+    -DTML_CPU=cortex-m4 -DTML_HOST_TOOL="$(cd "$B" && pwd)/tml" >/dev/null
+  cmake --build "$C" -j 2 --target compiled_kws_ref_model insncount >"$C/demo-build.log" 2>&1 ||
+    { cat "$C/demo-build.log"; exit 1; }
+  port/cortex-m/run.sh -p "$C/insncount.so" "$C/tests/target/compiled_kws_ref_model.elf" 2>&1 |
+    awk '/^insncount: region 1:/ { n = $4 } /^ok|^FAIL|^arena|^stack|^golden/ { print "   " $0 }
+         END { if (n) printf "   one inference: %s Cortex-M4 instructions\n", n }'
+else
+  echo "   (needs arm-none-eabi-gcc and qemu-system-arm: scripts/deps.sh target)"
+fi
+
+step "6. Bit-exact with TensorFlow Lite Micro: every golden case of every model"
 "$B/tests/test_golden" "$S" | awk '/^ok/ {split($2, a, "/"); n[a[1]]++}
   /^FAIL/ {print} /^golden:/ {summary = $0}
   END {for (m in n) printf "   %-24s %3d cases identical\n", m, n[m]; print summary}' | sort
