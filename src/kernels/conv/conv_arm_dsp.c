@@ -18,7 +18,8 @@
 ** pixels, then writes their outputs over them.
 **
 ** DEPTHWISE_CONV_2D works one input channel at a time: it is gathered into
-** an int8 plane (the zero point in the padding, so every tap can be summed),
+** an int8 plane (the zero point in the padding, so every tap can be summed;
+** out of place a band of output rows at a time, tml_dw_dsp_band),
 ** where taps x, x+2 and x+1, x+3 of a 4-byte load are SXTB16 pairs; the
 ** weights are the matching int16 pairs, and in_offset * Sum(w) is folded
 ** into the bias. A 3x3 stride-1 filter computes two outputs per load: 49
@@ -509,14 +510,16 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
 /* The layer seen along the plane's rows (tml_dw_dsp_transposed swaps x and
 ** y): output rows, outputs per row, strides, dilations, padding, filter
 ** taps across and along rows, input rows and columns; element steps of the
-** input, the filter and the output positions across and along a row. */
+** input, the filter and the output positions across and along a row; bytes
+** per plane row, output rows per band, plane rows per band. */
 typedef struct dw_geom {
   int32_t oh, ow, sh, sw, dh, dw, ph, pw, fh, fw, ih, iw;
   ptrdiff_t in_r, in_x, f_r, f_x, o_r, o_x;
-  int32_t rw, rows, groups;
+  int32_t rw, band, rows, groups;
 } dw_geom;
 
-static void dw_geom_init(const tml_conv_params *p, dw_geom *g) {
+static void dw_geom_init(const tml_conv_params *p, int in_place,
+                         dw_geom *g) {
   const ptrdiff_t ic = p->in.c, oc = p->out.c;
   if (tml_dw_dsp_transposed(p)) {
     g->oh = p->out.w, g->ow = p->out.h, g->sh = p->stride_w;
@@ -534,7 +537,8 @@ static void dw_geom_init(const tml_conv_params *p, dw_geom *g) {
     g->f_x = oc, g->o_r = p->out.w, g->o_x = 1;
   }
   g->rw = (int32_t)tml_dw_dsp_row(p);
-  g->rows = (int32_t)tml_dw_dsp_rows(p);
+  g->band = tml_dw_dsp_band(p, in_place);
+  g->rows = (int32_t)tml_dw_dsp_rows(p, g->band);
   g->groups = tml_dw_dsp_groups(p);
 }
 
@@ -560,19 +564,20 @@ static int32_t dw_weights(const dw_geom *g, const int8_t *filter, int32_t c,
   return sum;
 }
 
-/* Input channel c's padded plane: row r, column x is input (r - ph,
-** x - pw) along the geometry, the zero point outside the image. */
+/* Rows r0 .. r0 + n - 1 of input channel c's padded plane: row r, column
+** x is input (r - ph, x - pw) along the geometry, the zero point outside
+** the image. */
 static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
-                      int8_t zp, int8_t *plane) {
+                      int8_t zp, int8_t *plane, int32_t r0, int32_t n) {
   const int32_t rw = g->rw;
   const int32_t x0 = TML_MIN(g->pw, rw);
   const int32_t x1 = TML_MAX(x0, TML_MIN(rw, g->pw + g->iw));
-  const int32_t r1 = x0 == x1 ? 0 : TML_MIN(g->rows, g->ph + g->ih);
+  const int32_t r1 = x0 == x1 ? 0 : g->ph + g->ih;
   const uint32_t zp4 = 0x01010101u * (uint8_t)zp;
   const ptrdiff_t step = g->in_x;
   int32_t r, x;
-  for (r = 0; r < g->rows; r++) {
-    uint32_t *wd = (uint32_t *)(void *)(plane + (ptrdiff_t)r * rw);
+  for (r = r0; r < r0 + n; r++, plane += rw) {
+    uint32_t *wd = (uint32_t *)(void *)plane;
     const int8_t *src;
     int8_t *dst, *end;
     /* The zero point where the image does not reach: whole padding rows,
@@ -584,7 +589,7 @@ static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
     for (x = 0; x < (x0 + 3) / 4; x++) wd[x] = zp4;
     for (x = x1 / 4; x < rw / 4; x++) wd[x] = zp4;
     src = img + (r - g->ph) * g->in_r + (x0 - g->pw) * step + c;
-    dst = plane + (ptrdiff_t)r * rw + x0;
+    dst = plane + x0;
     end = dst + (x1 - x0);
     if (end - dst >= 4) {
       /* Unrolled by hand: GCC keeps the steps on the stack here. */
@@ -779,9 +784,10 @@ static int32_t dw_sum(const dw_geom *g, const int8_t *r0, int32_t x,
 
 /* Output channel c of one image, from the plane of its input channel:
 ** outputs at dst + (output position) * out.c. */
-__attribute__((noinline)) static void dw_channel(const tml_conv_params *p, const dw_geom *g,
-                       const int8_t *filter, const int32_t *bias, int32_t c,
-                       const int8_t *plane, int8_t *dst, uint8_t *work) {
+__attribute__((noinline)) static void dw_channel(
+    const tml_conv_params *p, const dw_geom *g, const int8_t *filter,
+    const int32_t *bias, int32_t c, int32_t n, const int8_t *plane,
+    int8_t *dst, uint8_t *work) {
   const int32_t rw = g->rw, ow = g->ow, oc = p->out.c;
   const int32_t lo = p->act_min, hi = p->act_max;
   const int k3 = g->fh == 3 && g->fw == 3 && g->dh == 1 && g->dw == 1;
@@ -797,7 +803,7 @@ __attribute__((noinline)) static void dw_channel(const tml_conv_params *p, const
   const tml_dsp_rq q = tml_dsp_rq_make(p->mult[c], fast ? p->shift[c] : -1,
                                        p->out_offset);
   int32_t oy, x;
-  for (oy = 0; oy < g->oh; oy++, plane += r_step, dst += g->o_r * oc) {
+  for (oy = 0; oy < n; oy++, plane += r_step, dst += g->o_r * oc) {
     int8_t *d = dst;
     if (k3 && g->sw == 1)
       dw3x3_row(plane, rw, (ow + 1) / 2, wp, init, acc);
@@ -816,27 +822,37 @@ __attribute__((noinline)) static void dw_channel(const tml_conv_params *p, const
   }
 }
 
-/* Scratch: the weights' pairs, the plane, a row of sums. */
+/* Scratch: the weights' pairs, the plane (a band), a row of sums. */
+static void dw_run(const tml_conv_params *p, const int8_t *in,
+                   const int8_t *filter, const int32_t *bias, int8_t *out,
+                   void *scratch, int in_place) {
+  const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
+  const ptrdiff_t oimage = (ptrdiff_t)p->out.h * p->out.w * p->out.c;
+  const int32_t mult = p->depth_multiplier, oc = p->out.c;
+  uint8_t *work = (uint8_t *)scratch;
+  int8_t *plane = (int8_t *)(work + tml_dw_dsp_weights(p));
+  dw_geom g;
+  int32_t b, c, m, y;
+  dw_geom_init(p, in_place, &g);
+  for (b = 0; b < p->out.n; b++, in += image, out += oimage) {
+    for (c = 0; c < p->in.c; c++) {
+      for (y = 0; y < g.oh; y += g.band) {
+        const int32_t n = TML_MIN(g.band, g.oh - y);
+        dw_gather(&g, in, c, (int8_t)-p->in_offset, plane, y * g.sh,
+                  (int32_t)tml_dw_dsp_rows(p, n));
+        for (m = 0; m < mult; m++)
+          dw_channel(p, &g, filter, bias, c * mult + m, n, plane,
+                     out + y * g.o_r * oc + c * mult + m, work);
+      }
+    }
+  }
+}
+
 void tml_depthwise_conv2d_s8_arm_dsp(const tml_conv_params *p,
                                      const int8_t *in, const int8_t *filter,
                                      const int32_t *bias, int8_t *out,
                                      void *scratch) {
-  const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
-  const ptrdiff_t oimage = (ptrdiff_t)p->out.h * p->out.w * p->out.c;
-  const int32_t mult = p->depth_multiplier;
-  uint8_t *work = (uint8_t *)scratch;
-  int8_t *plane = (int8_t *)(work + tml_dw_dsp_weights(p));
-  dw_geom g;
-  int32_t b, c, m;
-  dw_geom_init(p, &g);
-  for (b = 0; b < p->out.n; b++, in += image, out += oimage) {
-    for (c = 0; c < p->in.c; c++) {
-      dw_gather(&g, in, c, (int8_t)-p->in_offset, plane);
-      for (m = 0; m < mult; m++)
-        dw_channel(p, &g, filter, bias, c * mult + m, plane,
-                   out + c * mult + m, work);
-    }
-  }
+  dw_run(p, in, filter, bias, out, scratch, 0);
 }
 
 void tml_depthwise_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p,
@@ -844,7 +860,7 @@ void tml_depthwise_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p,
                                              const int8_t *filter,
                                              const int32_t *bias,
                                              void *scratch) {
-  tml_depthwise_conv2d_s8_arm_dsp(p, data, filter, bias, data, scratch);
+  dw_run(p, data, filter, bias, data, scratch, 1);
 }
 
 #else

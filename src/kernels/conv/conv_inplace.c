@@ -32,7 +32,7 @@ int tml_depthwise_conv2d_s8_inplace_ok(const tml_conv_params *p) {
 size_t tml_depthwise_conv2d_s8_inplace_scratch_size_for(
     const tml_conv_params *p, int kset) {
   const size_t plane = (size_t)p->out.h * (size_t)p->out.w;
-  const size_t dsp = tml_depthwise_conv2d_s8_dsp_scratch(p);
+  const size_t dsp = tml_depthwise_conv2d_s8_dsp_scratch(p, 1);
   return kset == TML_KSET_PORTABLE ? plane
          : kset == TML_KSET_ARM_DSP ? dsp
                                     : TML_MAX(plane, dsp);

@@ -152,7 +152,7 @@ void tml_depthwise_conv2d_f32_portable(const tml_conv_params *p,
 size_t tml_depthwise_conv2d_s8_scratch_size_for(const tml_conv_params *p,
                                                 int kset) {
   return kset == TML_KSET_PORTABLE ? 0
-                                   : tml_depthwise_conv2d_s8_dsp_scratch(p);
+                                   : tml_depthwise_conv2d_s8_dsp_scratch(p, 0);
 }
 
 size_t tml_depthwise_conv2d_s8_scratch_size(const tml_conv_params *p) {

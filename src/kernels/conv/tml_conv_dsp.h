@@ -49,12 +49,12 @@ static inline size_t tml_conv2d_s8_inplace_dsp_scratch(
 }
 
 /* DEPTHWISE_CONV_2D one input channel at a time: the output channel's
-** weights as int16 pairs, the input channel as an int8 plane with the
-** padding (zero point) around, wide enough for 4-byte loads past the last
-** tap and one output past the row, and a row of sums. The plane's rows run
-** along the longer side of the output (x, or y when the output is taller
-** than wide), so per-row costs are shared by more outputs. In place the
-** same (a channel's input is all in the plane before its outputs land). */
+** weights as int16 pairs, the input channel (a band of it) as an int8 plane
+** with the padding (zero point) around, wide enough for 4-byte loads past
+** the last tap and one output past the row, and a row of sums. The plane's
+** rows run along the longer side of the output (x, or y when the output is
+** taller than wide), so per-row costs are shared by more outputs. In place
+** the whole channel is in the plane before its outputs land. */
 static inline int tml_dw_dsp_transposed(const tml_conv_params *p) {
   return p->out.w < p->out.h;
 }
@@ -88,17 +88,43 @@ static inline size_t tml_dw_dsp_row(const tml_conv_params *p) {
          ~(size_t)3;
 }
 
-static inline size_t tml_dw_dsp_rows(const tml_conv_params *p) {
-  return tml_dw_dsp_transposed(p)
-             ? (size_t)(p->out.w - 1) * (size_t)p->stride_w +
-                   (size_t)(p->filter.w - 1) * (size_t)p->dilation_w + 1
-             : (size_t)(p->out.h - 1) * (size_t)p->stride_h +
-                   (size_t)(p->filter.h - 1) * (size_t)p->dilation_h + 1;
+/* Out of place the plane holds a band of output rows at a time: as many as
+** fit TML_DW_DSP_PLANE bytes, at least one (the rows two bands share are
+** gathered twice). In place, all of them: a band's outputs would land on
+** the next band's inputs. */
+#define TML_DW_DSP_PLANE 1024
+
+static inline int32_t tml_dw_dsp_oh(const tml_conv_params *p) {
+  return tml_dw_dsp_transposed(p) ? p->out.w : p->out.h;
+}
+
+static inline int32_t tml_dw_dsp_band(const tml_conv_params *p,
+                                      int in_place) {
+  const int t = tml_dw_dsp_transposed(p);
+  const size_t sh = (size_t)(t ? p->stride_w : p->stride_h);
+  const size_t span = (size_t)((t ? p->filter.w : p->filter.h) - 1) *
+                          (size_t)(t ? p->dilation_w : p->dilation_h) +
+                      1;
+  const size_t fit = TML_DW_DSP_PLANE / tml_dw_dsp_row(p);
+  const size_t band = fit > span ? (fit - span) / sh + 1 : 1;
+  const int32_t oh = tml_dw_dsp_oh(p);
+  return in_place || band >= (size_t)oh ? oh : (int32_t)band;
+}
+
+/* Plane rows of a band of n output rows. */
+static inline size_t tml_dw_dsp_rows(const tml_conv_params *p, int32_t n) {
+  const int t = tml_dw_dsp_transposed(p);
+  return (size_t)(n - 1) * (size_t)(t ? p->stride_w : p->stride_h) +
+         (size_t)((t ? p->filter.w : p->filter.h) - 1) *
+             (size_t)(t ? p->dilation_w : p->dilation_h) +
+         1;
 }
 
 static inline size_t tml_depthwise_conv2d_s8_dsp_scratch(
-    const tml_conv_params *p) {
-  return tml_dw_dsp_weights(p) + tml_dw_dsp_rows(p) * tml_dw_dsp_row(p) +
+    const tml_conv_params *p, int in_place) {
+  return tml_dw_dsp_weights(p) +
+         tml_dw_dsp_rows(p, tml_dw_dsp_band(p, in_place)) *
+             tml_dw_dsp_row(p) +
          ((size_t)tml_dw_dsp_ow(p) + 1) * 4;
 }
 
