@@ -511,15 +511,23 @@ void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
 ** y): output rows, outputs per row, strides, dilations, padding, filter
 ** taps across and along rows, input rows and columns; element steps of the
 ** input, the filter and the output positions across and along a row; bytes
-** per plane row, output rows per band, plane rows per band. */
+** per plane row, output rows per band, plane rows per band and per output
+** row's filter taps; the columns x0 .. x1 - 1 of a plane row the image
+** covers, and the words of the row before x0, from x1 on, in all; the zero
+** point's bytes; the layer's filter, bias and scratch. */
 typedef struct dw_geom {
   int32_t oh, ow, sh, sw, dh, dw, ph, pw, fh, fw, ih, iw;
   ptrdiff_t in_r, in_x, f_r, f_x, o_r, o_x;
-  int32_t rw, band, rows, groups;
+  int32_t rw, band, rows, span, groups, x0, x1, w0, w1, words;
+  uint32_t zp4;
+  const int8_t *filter;
+  const int32_t *bias;
+  uint8_t *work;
 } dw_geom;
 
 static void dw_geom_init(const tml_conv_params *p, int in_place,
-                         dw_geom *g) {
+                         const int8_t *filter, const int32_t *bias,
+                         void *scratch, dw_geom *g) {
   const ptrdiff_t ic = p->in.c, oc = p->out.c;
   if (tml_dw_dsp_transposed(p)) {
     g->oh = p->out.w, g->ow = p->out.h, g->sh = p->stride_w;
@@ -540,6 +548,14 @@ static void dw_geom_init(const tml_conv_params *p, int in_place,
   g->band = tml_dw_dsp_band(p, in_place);
   g->rows = (int32_t)tml_dw_dsp_rows(p, g->band);
   g->groups = tml_dw_dsp_groups(p);
+  g->span = (g->fh - 1) * g->dh + 1;
+  g->x0 = TML_MIN(g->pw, g->rw);
+  g->x1 = TML_MAX(g->x0, TML_MIN(g->rw, g->pw + g->iw));
+  g->w0 = (g->x0 + 3) / 4, g->w1 = g->x1 / 4, g->words = g->rw / 4;
+  g->zp4 = 0x01010101u * (uint8_t)-p->in_offset;
+  g->filter = filter;
+  g->bias = bias;
+  g->work = (uint8_t *)scratch;
 }
 
 /* Filter column c as SXTB16 pairs: for row fy and tap group k, (w[4k],
@@ -568,12 +584,10 @@ static int32_t dw_weights(const dw_geom *g, const int8_t *filter, int32_t c,
 ** x is input (r - ph, x - pw) along the geometry, the zero point outside
 ** the image. */
 static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
-                      int8_t zp, int8_t *plane, int32_t r0, int32_t n) {
-  const int32_t rw = g->rw;
-  const int32_t x0 = TML_MIN(g->pw, rw);
-  const int32_t x1 = TML_MAX(x0, TML_MIN(rw, g->pw + g->iw));
+                      int8_t *plane, int32_t r0, int32_t n) {
+  const int32_t rw = g->rw, x0 = g->x0, x1 = g->x1;
   const int32_t r1 = x0 == x1 ? 0 : g->ph + g->ih;
-  const uint32_t zp4 = 0x01010101u * (uint8_t)zp;
+  const uint32_t zp4 = g->zp4;
   const ptrdiff_t step = g->in_x;
   int32_t r, x;
   for (r = r0; r < r0 + n; r++, plane += rw) {
@@ -583,11 +597,11 @@ static void dw_gather(const dw_geom *g, const int8_t *img, int32_t c,
     /* The zero point where the image does not reach: whole padding rows,
     ** the words at either end of the others. */
     if (r < g->ph || r >= r1) {
-      for (x = 0; x < rw / 4; x++) wd[x] = zp4;
+      for (x = 0; x < g->words; x++) wd[x] = zp4;
       continue;
     }
-    for (x = 0; x < (x0 + 3) / 4; x++) wd[x] = zp4;
-    for (x = x1 / 4; x < rw / 4; x++) wd[x] = zp4;
+    for (x = 0; x < g->w0; x++) wd[x] = zp4;
+    for (x = g->w1; x < g->words; x++) wd[x] = zp4;
     src = img + (r - g->ph) * g->in_r + (x0 - g->pw) * step + c;
     dst = plane + x0;
     end = dst + (x1 - x0);
@@ -784,18 +798,20 @@ static int32_t dw_sum(const dw_geom *g, const int8_t *r0, int32_t x,
 
 /* Output channel c of one image, from the plane of its input channel:
 ** outputs at dst + (output position) * out.c. */
-__attribute__((noinline)) static void dw_channel(
-    const tml_conv_params *p, const dw_geom *g, const int8_t *filter,
-    const int32_t *bias, int32_t c, int32_t n, const int8_t *plane,
-    int8_t *dst, uint8_t *work) {
+__attribute__((noinline)) static void dw_channel(const tml_conv_params *p,
+                                                 const dw_geom *g, int32_t c,
+                                                 int32_t n,
+                                                 const int8_t *plane,
+                                                 int8_t *dst) {
   const int32_t rw = g->rw, ow = g->ow, oc = p->out.c;
   const int32_t lo = p->act_min, hi = p->act_max;
   const int k3 = g->fh == 3 && g->fw == 3 && g->dh == 1 && g->dw == 1;
   const ptrdiff_t step = g->o_x * oc, r_step = (ptrdiff_t)g->sh * rw;
-  uint32_t *wp = (uint32_t *)(void *)work;
-  int32_t *acc = (int32_t *)(void *)(work + tml_dw_dsp_weights(p) +
+  const int32_t *bias = g->bias;
+  uint32_t *wp = (uint32_t *)(void *)g->work;
+  int32_t *acc = (int32_t *)(void *)(g->work + tml_dw_dsp_weights(p) +
                                       (size_t)g->rows * rw);
-  const int32_t sumw = dw_weights(g, filter, c, wp);
+  const int32_t sumw = dw_weights(g, g->filter, c, wp);
   const int32_t init = (int32_t)((bias ? (uint32_t)bias[c] : 0u) +
                                  (uint32_t)p->in_offset * (uint32_t)sumw);
   const int fast = g->fh * g->fw <= TML_DSP_MAX_TAPS &&
@@ -811,7 +827,7 @@ __attribute__((noinline)) static void dw_channel(
       dw3x3s2_row(plane, rw, (ow + 1) / 2, wp, init, acc);
     else
       for (x = 0; x < ow; x++)
-        acc[x] = dw_sum(g, plane, x, wp, filter + c, init);
+        acc[x] = dw_sum(g, plane, x, wp, g->filter + c, init);
     if (fast && lo == -128 && hi == 127)
       dw_store_fast(acc, ow, &q, d, step);
     else
@@ -829,20 +845,18 @@ static void dw_run(const tml_conv_params *p, const int8_t *in,
   const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
   const ptrdiff_t oimage = (ptrdiff_t)p->out.h * p->out.w * p->out.c;
   const int32_t mult = p->depth_multiplier, oc = p->out.c;
-  uint8_t *work = (uint8_t *)scratch;
-  int8_t *plane = (int8_t *)(work + tml_dw_dsp_weights(p));
+  int8_t *plane = (int8_t *)scratch + tml_dw_dsp_weights(p);
   dw_geom g;
   int32_t b, c, m, y;
-  dw_geom_init(p, in_place, &g);
+  dw_geom_init(p, in_place, filter, bias, scratch, &g);
   for (b = 0; b < p->out.n; b++, in += image, out += oimage) {
     for (c = 0; c < p->in.c; c++) {
       for (y = 0; y < g.oh; y += g.band) {
         const int32_t n = TML_MIN(g.band, g.oh - y);
-        dw_gather(&g, in, c, (int8_t)-p->in_offset, plane, y * g.sh,
-                  (int32_t)tml_dw_dsp_rows(p, n));
+        dw_gather(&g, in, c, plane, y * g.sh, (n - 1) * g.sh + g.span);
         for (m = 0; m < mult; m++)
-          dw_channel(p, &g, filter, bias, c * mult + m, n, plane,
-                     out + y * g.o_r * oc + c * mult + m, work);
+          dw_channel(p, &g, c * mult + m, n, plane,
+                     out + y * g.o_r * oc + c * mult + m);
       }
     }
   }

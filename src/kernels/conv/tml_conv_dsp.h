@@ -89,9 +89,10 @@ static inline size_t tml_dw_dsp_row(const tml_conv_params *p) {
 }
 
 /* Out of place the plane holds a band of output rows at a time: as many as
-** fit TML_DW_DSP_PLANE bytes, at least one (the rows two bands share are
-** gathered twice). In place, all of them: a band's outputs would land on
-** the next band's inputs. */
+** fit TML_DW_DSP_PLANE bytes or an eighth of the layer's input and output,
+** whichever is more, at least one (the rows two bands share are gathered
+** twice). In place, all of them: a band's outputs would land on the next
+** band's inputs. */
 #define TML_DW_DSP_PLANE 1024
 
 static inline int32_t tml_dw_dsp_oh(const tml_conv_params *p) {
@@ -105,7 +106,11 @@ static inline int32_t tml_dw_dsp_band(const tml_conv_params *p,
   const size_t span = (size_t)((t ? p->filter.w : p->filter.h) - 1) *
                           (size_t)(t ? p->dilation_w : p->dilation_h) +
                       1;
-  const size_t fit = TML_DW_DSP_PLANE / tml_dw_dsp_row(p);
+  const size_t io = ((size_t)p->in.h * (size_t)p->in.w * (size_t)p->in.c +
+                     (size_t)p->out.h * (size_t)p->out.w * (size_t)p->out.c) /
+                    8;
+  const size_t fit = (io > TML_DW_DSP_PLANE ? io : TML_DW_DSP_PLANE) /
+                     tml_dw_dsp_row(p);
   const size_t band = fit > span ? (fit - span) / sh + 1 : 1;
   const int32_t oh = tml_dw_dsp_oh(p);
   return in_place || band >= (size_t)oh ? oh : (int32_t)band;
