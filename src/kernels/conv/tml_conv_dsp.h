@@ -53,10 +53,12 @@ static inline size_t tml_conv2d_s8_inplace_dsp_scratch(
 ** with the padding (zero point) around, wide enough for 4-byte loads past
 ** the last tap and one output past the row, and a row of sums. The plane's
 ** rows run along the longer side of the output (x, or y when the output is
-** taller than wide), so per-row costs are shared by more outputs. In place
-** the whole channel is in the plane before its outputs land. */
+** taller than wide; of a square one, along the filter's longer side), so
+** per-row costs are shared by more outputs or taps. In place the whole
+** channel is in the plane before its outputs land. */
 static inline int tml_dw_dsp_transposed(const tml_conv_params *p) {
-  return p->out.w < p->out.h;
+  return p->out.w < p->out.h ||
+         (p->out.w == p->out.h && p->filter.w < p->filter.h);
 }
 
 /* Taps along a plane row, and groups of 4 of them. */
