@@ -127,8 +127,28 @@ static inline size_t tml_dw_dsp_rows(const tml_conv_params *p, int32_t n) {
          1;
 }
 
+/* A depthwise layer of one input channel is a convolution of out.c filters
+** of one channel: out of place it runs as CONV_2D's GEMM, on a copy of the
+** filter in CONV_2D's layout after the GEMM's scratch. */
+static inline int tml_dw_dsp_gemm(const tml_conv_params *p, int in_place) {
+  return !in_place && p->in.c == 1;
+}
+
+static inline tml_conv_params tml_dw_dsp_conv(const tml_conv_params *p) {
+  tml_conv_params c = *p;
+  c.filter.n = p->out.c;
+  c.filter.c = 1;
+  c.depth_multiplier = 1;
+  return c;
+}
+
 static inline size_t tml_depthwise_conv2d_s8_dsp_scratch(
     const tml_conv_params *p, int in_place) {
+  if (tml_dw_dsp_gemm(p, in_place)) {
+    const tml_conv_params c = tml_dw_dsp_conv(p);
+    return tml_conv2d_s8_dsp_scratch(&c) +
+           (size_t)p->filter.h * (size_t)p->filter.w * (size_t)p->out.c;
+  }
   return tml_dw_dsp_weights(p) +
          tml_dw_dsp_rows(p, tml_dw_dsp_band(p, in_place)) *
              tml_dw_dsp_row(p) +
