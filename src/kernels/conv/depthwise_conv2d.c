@@ -72,9 +72,10 @@ static void dw_tap_f32(float *acc, const float *x, const float *f, int32_t n,
   }
 }
 
-void tml_depthwise_conv2d_s8_portable(const tml_conv_params *p, const int8_t *in,
-                             const int8_t *filter, const int32_t *bias,
-                             int8_t *out, void *scratch) {
+void tml_depthwise_conv2d_s8_portable(const tml_conv_params *p,
+                                      const int8_t *in, const int8_t *filter,
+                                      const int32_t *bias, int8_t *out,
+                                      void *scratch) {
   const int32_t oc_n = p->out.c, mult = p->depth_multiplier;
   const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
   const ptrdiff_t tap = (ptrdiff_t)p->dilation_w * p->in.c;

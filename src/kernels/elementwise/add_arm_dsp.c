@@ -44,7 +44,8 @@ void tml_add_s8_arm_dsp(const tml_add_params *p, const int8_t *in1,
   const int32_t lo = p->act_min, hi = p->act_max, n = p->b.count;
   int32_t m1 = p->in1_mult, e1 = -p->in1_shift, m2 = p->in2_mult;
   int32_t e2 = -p->in2_shift;
-  uint32_t o1 = (uint32_t)p->in1_offset << 21, o2 = (uint32_t)p->in2_offset << 21;
+  uint32_t o1 = (uint32_t)p->in1_offset << 21;
+  uint32_t o2 = (uint32_t)p->in2_offset << 21;
   tml_dsp_rq q;
   int32_t i;
   /* The inputs' shifts are <= 0 (init); the output's fast path needs

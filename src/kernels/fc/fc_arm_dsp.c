@@ -165,7 +165,8 @@ __attribute__((noinline)) static void fc(const tml_fc_params *p,
       for (r = 0; r < n; r++, o++) {
         const int32_t c = o * m_step;
         if (fast) {
-          if (m_step) q = tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset);
+          if (m_step)
+            q = tml_dsp_rq_make(p->mult[c], p->shift[c], p->out_offset);
           out[o] = tml_dsp_clamp(tml_dsp_requant(&q, s[r]), lo, hi);
         } else {
           out[o] = tml_dsp_out(s[r], p->mult[c], p->shift[c], p->out_offset,
