@@ -2,7 +2,8 @@
 # Flash and RAM of a minimal Cortex-M4 firmware that runs one inference, per
 # model, for the two ways TML runs a model:
 #   compiled: the C of `tml compile` (const weights and parameters, one
-#             kernel call per op) + the kernels it calls;
+#             kernel call per op) + the kernels it calls, the DSP
+#             extension's (compiled-pt: the portable ones);
 #   interp:   the interpreter (reader, planner, preparers, every operator) +
 #             the .tflite file as a const array + a static arena;
 #   interp-min: the same with only the model's operators (TML_OP_SELECT) and
@@ -66,14 +67,20 @@ int main(void) {
   return ${m}_invoke() + ((volatile unsigned char *)${m}_output(0))[0];
 }
 EOF
-  arm-none-eabi-gcc $CFLAGS -I"$W" "$W/main_c.c" "$W/$m.c" $LIB \
-    "$ROOT/port/cortex-m/startup.c" $LDFLAGS -o "$W/c.elf" -lm 2>"$W/log" ||
-    { cat "$W/log" >&2; exit 1; }
-  set -- $(sections "$W/c.elf")
-  weights=$(symbols "$W/c.elf" "^${m}_t[0-9]+$")
-  arena=$(sed -n "s/^#define [A-Z0-9_]*_ARENA_SIZE \([0-9]*\)/\1/p" "$W/$m.h")
-  printf '%-24s %-10s %7d %7d %6d %6d %14d %12d\n' "$m" compiled "$1" "$2" "$3" "$4" \
-    $(($1 + $2 + $3 - weights)) $(($3 + $4 - arena))
+  # compiled: the Cortex-M4's DSP-extension kernels; compiled-pt: the
+  # portable ones (TML_KERNELS_PORTABLE).
+  for variant in compiled compiled-pt; do
+    extra=""
+    [ $variant = compiled-pt ] && extra=-DTML_KERNELS_PORTABLE
+    arm-none-eabi-gcc $CFLAGS $extra -I"$W" "$W/main_c.c" "$W/$m.c" $LIB \
+      "$ROOT/port/cortex-m/startup.c" $LDFLAGS -o "$W/c.elf" -lm 2>"$W/log" ||
+      { cat "$W/log" >&2; exit 1; }
+    set -- $(sections "$W/c.elf")
+    weights=$(symbols "$W/c.elf" "^${m}_t[0-9]+$")
+    arena=$(sed -n "s/^#define [A-Z0-9_]*_ARENA_SIZE \([0-9]*\)/\1/p" "$W/$m.h")
+    printf '%-24s %-10s %7d %7d %6d %6d %14d %12d\n' "$m" $variant "$1" "$2" "$3" "$4" \
+      $(($1 + $2 + $3 - weights)) $(($3 + $4 - arena))
+  done
 
   # Interpreter: the model file as a 16-aligned const array, a static arena
   # of what the host plans (a device needs a little less: 32-bit pointers).

@@ -4,6 +4,7 @@
 # QEMU plugin. `make bench-cortex-m` builds everything and runs this.
 #
 #   bench/run.sh HOST_TML CM_BUILD [MODEL...]
+#   bench/run.sh --ops CM_BUILD MODEL...
 #
 #   HOST_TML   the host `tml` command (MACs: `tml info`, same definition)
 #   CM_BUILD   the firmware build folder (cmake/arm-none-eabi.cmake), holding
@@ -18,15 +19,47 @@
 # N = the perf region's count minus 2 (an empty region counts 2: perf_begin's
 # `bx lr` and the `bl perf_end`). Every firmware also
 # checks its output against the golden case; a mismatch fails the run.
+#
+# --ops: per operator of each MODEL, its instructions with both kernel sets
+# (firmware bench/ops_MODEL_{portable,dsp}.elf, target bench-ops):
+#   index op portable dsp
 set -eu
 
 [ $# -ge 2 ] || { sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+here=$(cd "$(dirname "$0")" && pwd)
+run=$here/../port/cortex-m/run.sh
+if [ "$1" = --ops ]; then
+    build=$2
+    shift 2
+    plugin=$build/insncount.so
+    [ -f "$plugin" ] || { echo "bench: no $plugin (build $build first)" >&2; exit 2; }
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    for model in "$@"; do
+        for kernels in portable dsp; do
+            elf=$build/bench/ops_${model}_$kernels.elf
+            [ -f "$elf" ] || { echo "bench: no $elf (build target bench-ops)" >&2; exit 1; }
+            "$run" -p "$plugin" -o "$tmp/$kernels.count" "$elf" >"$tmp/$kernels.out" ||
+                { cat "$tmp/$kernels.out" >&2; echo "bench: $elf failed" >&2; exit 1; }
+        done
+        echo "# $model: op, instructions with portable and dsp kernels"
+        # Region k + 1 is op k; ops.c prints "op k NAME" before each.
+        awk '
+            FILENAME ~ /out$/ { if ($1 == "op") name[$2] = $3; next }
+            $2 == "region" { r = $3; sub(":", "", r); n[FILENAME ~ /dsp/, r - 1] = $4 - 2
+                             if (r - 1 > last) last = r - 1 }
+            END { for (k = 0; k <= last; k++) {
+                      printf "%3d %-20s %10d %10d\n", k, name[k], n[0, k], n[1, k]
+                      tp += n[0, k]; td += n[1, k] }
+                  printf "    %-20s %10d %10d\n", "total", tp, td }
+        ' "$tmp/dsp.out" "$tmp/portable.count" "$tmp/dsp.count"
+    done
+    exit 0
+fi
 tml=$1 build=$2
 shift 2
 [ $# -gt 0 ] || set -- kws_ref_model vww_96_int8 pretrainedResnet_quant ad01_int8 \
     micro_speech_quantized str_ww_ref_model
-here=$(cd "$(dirname "$0")" && pwd)
-run=$here/../port/cortex-m/run.sh
 shared=${TML_SHARED:-$here/../../shared}
 manifest=$shared/golden/MANIFEST.tsv
 plugin=$build/insncount.so

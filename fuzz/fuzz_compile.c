@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t need;
   if (tml_model_load(&m, model, size, &err) == TML_OK &&
       tml_arena_size(&m, &need, &err) == TML_OK && need <= FUZZ_MAX_INIT_ARENA) {
-    const int rc = cli_compile(&m, "fuzz", dir, "m");
+    const int rc = cli_compile(&m, "fuzz", dir, "m", TML_KSET_ANY);
     FUZZ_ASSERT(rc == 0 || rc == 1);
     if (rc == 0) {
       char path[600];

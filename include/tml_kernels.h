@@ -11,7 +11,9 @@
 ** - Integer kernels reproduce TensorFlow Lite's reference integer arithmetic
 **   bit for bit (quantized multiplier and shift with its double rounding).
 ** - A kernel that needs scratch memory has a _scratch_size() companion; the
-**   caller passes that many bytes (aligned to 4) as `scratch`.
+**   caller passes that many bytes (aligned to 4) as `scratch`. How much
+**   depends on the kernel set the library is built with (TML_KSET below);
+**   _scratch_size_for(p, kset) tells it for any set, on any target.
 ** - *_init() functions turn float scales into the integer parameters; they run
 **   once when a model is prepared (on the device for the interpreter, on the
 **   host for generated code) and may use double arithmetic. Kernels never do.
@@ -30,6 +32,27 @@
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* ----------------------------------------------------------- kernel sets */
+
+/* The implementations a build runs: the portable C, or the Cortex-M DSP
+** extension's (TML_KERNELS_ARM_DSP). They give the same bytes but may need
+** different scratch, so a plan (the interpreter's, or the C `tml compile`
+** writes) is made for a set. TML_KSET_ANY plans the largest scratch of every
+** device set: such a plan runs with any of them. Macros, so that generated
+** code can test them with #if. */
+#define TML_KSET_PORTABLE 0
+#define TML_KSET_ARM_DSP 1
+#define TML_KSET_COUNT 2 /* device sets are 0 .. TML_KSET_COUNT - 1 */
+#define TML_KSET_ANY 15
+
+/* The set this build runs. The x86-64 host variants keep their work memory
+** on the stack, so a host build plans like the portable kernels. */
+#if defined(TML_KERNELS_ARM_DSP)
+#define TML_KSET TML_KSET_ARM_DSP
+#else
+#define TML_KSET TML_KSET_PORTABLE
 #endif
 
 /* ---------------------------------------------------------------- common */
@@ -112,6 +135,7 @@ void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                    const int8_t *filter, const int32_t *bias, int8_t *out,
                    void *scratch);
 size_t tml_conv2d_s8_scratch_size(const tml_conv_params *p);
+size_t tml_conv2d_s8_scratch_size_for(const tml_conv_params *p, int kset);
 /* 16x8: int16 activations (zero point 0), int8 weights. TFLite picks the
 ** arithmetic by bias type: an int64 bias gets int64 accumulation and
 ** rescaling; an int32 bias (_b32) or none gets int32 accumulation (wrapping)
@@ -133,6 +157,8 @@ void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                              const int8_t *filter, const int32_t *bias,
                              int8_t *out, void *scratch);
 size_t tml_depthwise_conv2d_s8_scratch_size(const tml_conv_params *p);
+size_t tml_depthwise_conv2d_s8_scratch_size_for(const tml_conv_params *p,
+                                                int kset);
 void tml_depthwise_conv2d_f32(const tml_conv_params *p, const float *in,
                               const float *filter, const float *bias,
                               float *out, void *scratch);
@@ -145,11 +171,15 @@ size_t tml_depthwise_conv2d_f32_scratch_size(const tml_conv_params *p);
 ** groups. */
 int tml_depthwise_conv2d_s8_inplace_ok(const tml_conv_params *p);
 size_t tml_depthwise_conv2d_s8_inplace_scratch_size(const tml_conv_params *p);
+size_t tml_depthwise_conv2d_s8_inplace_scratch_size_for(
+    const tml_conv_params *p, int kset);
 void tml_depthwise_conv2d_s8_inplace(const tml_conv_params *p, int8_t *data,
                                      const int8_t *filter, const int32_t *bias,
                                      void *scratch);
 int tml_conv2d_s8_inplace_ok(const tml_conv_params *p);
 size_t tml_conv2d_s8_inplace_scratch_size(const tml_conv_params *p);
+size_t tml_conv2d_s8_inplace_scratch_size_for(const tml_conv_params *p,
+                                              int kset);
 void tml_conv2d_s8_inplace(const tml_conv_params *p, int8_t *data,
                            const int8_t *filter, const int32_t *bias,
                            void *scratch);

@@ -22,8 +22,8 @@ static size_t need_bytes(const tml_layout *l) {
   return l->persistent + (run > l->work ? run : l->work);
 }
 
-tml_status tml_arena_size_ex(const tml_model *m, int inplace, size_t *bytes,
-                             tml_error *err) {
+tml_status tml_arena_size_ex(const tml_model *m, int inplace, int kset,
+                             size_t *bytes, tml_error *err) {
   tml_plan_item items[TML_ARENA_SIZE_ITEMS];
   tml_layout l;
   tml_status s;
@@ -34,14 +34,14 @@ tml_status tml_arena_size_ex(const tml_model *m, int inplace, size_t *bytes,
                     "to TML_ARENA_SIZE_ITEMS (%d): call tml_init with a large "
                     "arena and read arena_used",
                     (unsigned)tml_plan_items(m), TML_ARENA_SIZE_ITEMS);
-  s = tml_plan(m, items, &l, inplace, err);
+  s = tml_plan(m, items, &l, inplace, kset, err);
   if (s != TML_OK) return s;
   *bytes = need_bytes(&l);
   return TML_OK;
 }
 
 tml_status tml_arena_size(const tml_model *m, size_t *bytes, tml_error *err) {
-  return tml_arena_size_ex(m, TML_PLAN_INPLACE, bytes, err);
+  return tml_arena_size_ex(m, TML_PLAN_INPLACE, TML_KSET, bytes, err);
 }
 
 static uint8_t *tensor_data(uint8_t *base, uint8_t *acts,
@@ -54,7 +54,8 @@ static uint8_t *tensor_data(uint8_t *base, uint8_t *acts,
 }
 
 tml_status tml_init_ex(tml_interp *it, const tml_model *m, void *arena,
-                       size_t arena_size, int inplace, tml_error *err) {
+                       size_t arena_size, int inplace, int kset,
+                       tml_error *err) {
   uint8_t *base, *acts, *rec;
   size_t avail, work, need;
   tml_plan_item *items;
@@ -81,7 +82,7 @@ tml_status tml_init_ex(tml_interp *it, const tml_model *m, void *arena,
   /* The work items sit at the arena's end while records are written at its
   ** start; tml_plan's layout keeps the two apart. */
   items = (tml_plan_item *)(void *)(base + ((avail - work) & ~(size_t)7));
-  s = tml_plan(m, items, &l, inplace, err);
+  s = tml_plan(m, items, &l, inplace, kset, err);
   if (s != TML_OK) return s;
   need = need_bytes(&l);
   if (need + (size_t)(base - (uint8_t *)arena) > arena_size ||
@@ -98,6 +99,7 @@ tml_status tml_init_ex(tml_interp *it, const tml_model *m, void *arena,
     memset(&p, 0, sizeof p);
     p.m = m;
     p.err = err;
+    p.kset = kset;
     p.record = rec;
     p.base = base;
     p.acts = acts;
@@ -153,7 +155,8 @@ tml_status tml_init_ex(tml_interp *it, const tml_model *m, void *arena,
 
 tml_status tml_init(tml_interp *it, const tml_model *m, void *arena,
                     size_t arena_size, tml_error *err) {
-  return tml_init_ex(it, m, arena, arena_size, TML_PLAN_INPLACE, err);
+  return tml_init_ex(it, m, arena, arena_size, TML_PLAN_INPLACE, TML_KSET,
+                     err);
 }
 
 tml_status tml_reset(tml_interp *it) {

@@ -61,14 +61,16 @@ static int planned(const tml_plan_item *it) {
   return it->size > 0 && it->first >= 0 && it->first != UNSET;
 }
 
-static tml_status measure_op(const tml_model *m, int32_t k, tml_plan_item *it,
-                             size_t *records, tml_error *err) {
+static tml_status measure_op(const tml_model *m, int32_t k, int kset,
+                             tml_plan_item *it, size_t *records,
+                             tml_error *err) {
   const tml_op_impl *impl;
   tml_prep p;
   tml_status s;
   memset(&p, 0, sizeof p);
   p.m = m;
   p.err = err;
+  p.kset = kset;
   s = tml_model_op(m, k, &p.op, err);
   if (s != TML_OK) return s;
   impl = tml_find_op(p.op.builtin);
@@ -337,7 +339,7 @@ static void want_inplace(const tml_model *m, tml_plan_item *items,
 }
 
 tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
-                    int inplace, tml_error *err) {
+                    int inplace, int kset, tml_error *err) {
   const int32_t nt = (int32_t)m->n_tensors, n = (int32_t)tml_plan_items(m);
   size_t var_bytes = 0, none, all, some;
   int32_t i;
@@ -352,7 +354,7 @@ tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
     items[i].next = -1;
   }
   for (i = 0; i < (int32_t)m->n_ops; i++) {
-    s = measure_op(m, i, &items[nt + i], &l->records, err);
+    s = measure_op(m, i, kset, &items[nt + i], &l->records, err);
     if (s != TML_OK) return s;
   }
   s = lifetimes(m, items, err);

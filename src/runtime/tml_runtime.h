@@ -56,6 +56,7 @@ typedef struct tml_prep {
   const tml_model *m;
   tml_op_view op;
   tml_error *err;
+  int kset; /* TML_KSET_*: whose kernels' scratch the plan reserves */
   /* measure results */
   uint32_t record_bytes;
   uint32_t scratch_bytes;
@@ -192,15 +193,18 @@ typedef struct tml_var {
 } tml_var;
 
 /* Measure every op and plan the arena in items[0 .. tml_plan_items(m)).
-** inplace: let convolutions run in place where that lowers the peak. */
+** inplace: let convolutions run in place where that lowers the peak; kset
+** (TML_KSET_*): the kernel set whose scratch to reserve. */
 tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
-                    int inplace, tml_error *err);
+                    int inplace, int kset, tml_error *err);
 
-/* tml_arena_size and tml_init with the in-place choice made by the caller
-** (they use TML_PLAN_INPLACE): `tml compile` plans for a device. */
-tml_status tml_arena_size_ex(const tml_model *m, int inplace, size_t *bytes,
-                             tml_error *err);
+/* tml_arena_size and tml_init with the in-place choice and the kernel set
+** made by the caller (they use TML_PLAN_INPLACE and the build's TML_KSET):
+** `tml compile` plans for a device. */
+tml_status tml_arena_size_ex(const tml_model *m, int inplace, int kset,
+                             size_t *bytes, tml_error *err);
 tml_status tml_init_ex(tml_interp *it, const tml_model *m, void *arena,
-                       size_t arena_size, int inplace, tml_error *err);
+                       size_t arena_size, int inplace, int kset,
+                       tml_error *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "tml_cli.h"
+#include "tml_kernels.h"
 
 void *cli_alloc(size_t size) {
   void *p = NULL;
@@ -100,4 +101,32 @@ void cli_json_string(FILE *out, const char *s, size_t n) {
       fputc(c, out);
   }
   fputc('"', out);
+}
+
+static const struct {
+  const char *name, *macro;
+  int kset;
+} ksets[] = {{"portable", "TML_KSET_PORTABLE", TML_KSET_PORTABLE},
+             {"arm-dsp", "TML_KSET_ARM_DSP", TML_KSET_ARM_DSP},
+             {"any", "TML_KSET_ANY", TML_KSET_ANY}};
+
+int cli_kset(const char *name) {
+  size_t i;
+  for (i = 0; i < sizeof ksets / sizeof ksets[0]; i++)
+    if (!strcmp(name, ksets[i].name)) return ksets[i].kset;
+  return -1;
+}
+
+const char *cli_kset_name(int kset) {
+  size_t i;
+  for (i = 0; i < sizeof ksets / sizeof ksets[0]; i++)
+    if (ksets[i].kset == kset) return ksets[i].name;
+  return "?";
+}
+
+const char *cli_kset_macro(int kset) {
+  size_t i;
+  for (i = 0; i < sizeof ksets / sizeof ksets[0]; i++)
+    if (ksets[i].kset == kset) return ksets[i].macro;
+  return "?";
 }

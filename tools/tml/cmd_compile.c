@@ -1,5 +1,6 @@
 /*
-** tml compile MODEL -o DIR [--name NAME]: a model becomes plain C.
+** tml compile MODEL -o DIR [--name NAME] [--kernels SET]: a model becomes
+** plain C, its arena planned for the scratch of a device's kernel set.
 **
 ** The model is prepared on the host exactly as the interpreter prepares it
 ** (same preparers, same planner), then every kernel record is written out as
@@ -188,6 +189,42 @@ static void write_io(cctx *c, FILE *f, int output) {
           (unsigned)n, c->name, what);
 }
 
+/* The arena holds the scratch of the kernel set it was planned for: a
+** libtml whose set needs more must not link with it. */
+static void write_kset_check(const cctx *c, FILE *f) {
+  int s, n = 0;
+  fprintf(f, "/* The arena holds the scratch of kernel set \"%s\" (tml compile "
+          "--kernels):\n** libtml must be built with a set that fits. */\n#if ",
+          cli_kset_name(c->kset));
+  for (s = 0; s < TML_KSET_COUNT; s++)
+    if (c->fits & (1u << s))
+      fprintf(f, "%sTML_KSET != %s", n++ ? " && " : "", cli_kset_macro(s));
+  fprintf(f, "\n#error \"%s.c is planned for kernel set %s; libtml's "
+          "(TML_KSET) needs more scratch: tml compile --kernels any\"\n"
+          "#endif\n\n", c->name, cli_kset_name(c->kset));
+}
+
+/* Kernel sets whose every op's scratch is within what `items` planned. */
+static unsigned ksets_fitting(const tml_model *m, const tml_plan_item *items) {
+  const uint32_t nt = m->n_tensors, n = tml_plan_items(m);
+  tml_plan_item *mine = calloc(n, sizeof *mine);
+  unsigned fits = 0;
+  int s;
+  uint32_t k;
+  tml_layout l;
+  tml_error err;
+  for (s = 0; mine && s < TML_KSET_COUNT; s++) {
+    if (tml_plan(m, mine, &l, 1, s, &err) != TML_OK) continue;
+    for (k = nt; k < n; k++)
+      if (mine[k].scratch > items[k].scratch ||
+          mine[k].scratch_inplace > items[k].scratch_inplace)
+        break;
+    if (k == n) fits |= 1u << s;
+  }
+  free(mine);
+  return fits;
+}
+
 static int write_source(cctx *c, const char *path, const char *hname,
                         const char *model_path) {
   FILE *f = fopen(path, "w");
@@ -210,6 +247,7 @@ static int write_source(cctx *c, const char *path, const char *hname,
           "#endif\n\n",
           hname, TML_MAX_RANK, TML_MAX_OP_INPUTS, TML_MAX_RANK,
           TML_MAX_OP_INPUTS);
+  write_kset_check(c, f);
   /* Constant tensors, then what records derived from them. */
   for (t = 0; t < c->m->n_tensors; t++) {
     tml_tensor_view v;
@@ -286,7 +324,7 @@ static int make_name(const char *path, const char *name, char *cname,
 }
 
 int cli_compile(const tml_model *model, const char *what, const char *dir,
-                const char *cname) {
+                const char *cname, int kset) {
   char up[64], hpath[1024], cpath[1024], hname[80];
   const tml_model m = *model;
   tml_interp it;
@@ -306,14 +344,17 @@ int cli_compile(const tml_model *model, const char *what, const char *dir,
   up[k] = '\0';
   items = calloc(tml_plan_items(&m), sizeof *items);
   if (!items) goto done;
-  /* Plan for a device: in-place convolutions where they lower the peak. */
-  if (tml_plan(&m, items, &l, 1, &err) != TML_OK ||
-      tml_arena_size_ex(&m, 1, &arena_size, &err) != TML_OK ||
+  /* Plan for a device and its kernel set: in-place convolutions where they
+  ** lower the peak, the set's scratch. */
+  if (tml_plan(&m, items, &l, 1, kset, &err) != TML_OK ||
+      tml_arena_size_ex(&m, 1, kset, &arena_size, &err) != TML_OK ||
       !(arena = cli_alloc(arena_size)) ||
-      tml_init_ex(&it, &m, arena, arena_size, 1, &err) != TML_OK) {
+      tml_init_ex(&it, &m, arena, arena_size, 1, kset, &err) != TML_OK) {
     cli_report(what, &err);
     goto done;
   }
+  c.kset = kset;
+  c.fits = ksets_fitting(&m, items);
   c.name = cname;
   c.m = &m;
   c.it = &it;
@@ -387,14 +428,20 @@ int cmd_compile(int argc, char **argv) {
   char cname[64], up[64];
   cli_file f;
   tml_model m;
-  int i, rc;
+  int i, rc, kset = TML_KSET_ANY;
 
   for (i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-o") && i + 1 < argc)
       dir = argv[++i];
     else if (!strcmp(argv[i], "--name") && i + 1 < argc)
       name = argv[++i];
-    else if (!path && argv[i][0] != '-')
+    else if (!strcmp(argv[i], "--kernels") && i + 1 < argc) {
+      if ((kset = cli_kset(argv[++i])) < 0) {
+        cli_errorf("compile: unknown kernel set '%s' (portable, arm-dsp, "
+                   "any)", argv[i]);
+        return 2;
+      }
+    } else if (!path && argv[i][0] != '-')
       path = argv[i];
     else {
       cli_errorf("compile: unexpected argument '%s'", argv[i]);
@@ -402,12 +449,13 @@ int cmd_compile(int argc, char **argv) {
     }
   }
   if (!path || !dir) {
-    cli_errorf("usage: tml compile MODEL -o DIR [--name NAME]");
+    cli_errorf("usage: tml compile MODEL -o DIR [--name NAME] "
+               "[--kernels portable|arm-dsp|any]");
     return 2;
   }
   if (make_name(path, name, cname, up, sizeof cname) != 0) return 2;
   if (cli_load_model(path, &f, &m) != 0) return 1;
-  rc = cli_compile(&m, path, dir, cname);
+  rc = cli_compile(&m, path, dir, cname, kset);
   cli_free_file(&f);
   return rc;
 }

@@ -1,5 +1,6 @@
 /*
-** tml plan MODEL [--json] [--svg FILE]: where every byte of the arena goes.
+** tml plan MODEL [--json] [--svg FILE] [--kernels SET]: where every byte of
+** the arena goes, planned for a device with that kernel set.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +112,7 @@ static int write_svg(const plan_view *v, const char *path) {
 
 int cmd_plan(int argc, char **argv) {
   const char *path = NULL, *svg = NULL;
-  int json = 0, i, rc = 1;
+  int json = 0, i, rc = 1, kset = TML_KSET_ANY;
   cli_file f;
   tml_model m;
   tml_error err;
@@ -124,7 +125,13 @@ int cmd_plan(int argc, char **argv) {
       json = 1;
     else if (!strcmp(argv[i], "--svg") && i + 1 < argc)
       svg = argv[++i];
-    else if (!path && argv[i][0] != '-')
+    else if (!strcmp(argv[i], "--kernels") && i + 1 < argc) {
+      if ((kset = cli_kset(argv[++i])) < 0) {
+        cli_errorf("plan: unknown kernel set '%s' (portable, arm-dsp, any)",
+                   argv[i]);
+        return 2;
+      }
+    } else if (!path && argv[i][0] != '-')
       path = argv[i];
     else {
       cli_errorf("plan: unexpected argument '%s'", argv[i]);
@@ -132,7 +139,8 @@ int cmd_plan(int argc, char **argv) {
     }
   }
   if (!path) {
-    cli_errorf("usage: tml plan MODEL [--json] [--svg FILE]");
+    cli_errorf("usage: tml plan MODEL [--json] [--svg FILE] "
+               "[--kernels portable|arm-dsp|any]");
     return 2;
   }
   if (cli_load_model(path, &f, &m) != 0) return 1;
@@ -140,7 +148,7 @@ int cmd_plan(int argc, char **argv) {
   v.n = tml_plan_items(&m);
   v.items = calloc(v.n ? v.n : 1, sizeof *v.items);
   if (!v.items) goto done;
-  if (tml_plan(&m, v.items, &v.l, 1, &err) != TML_OK) {
+  if (tml_plan(&m, v.items, &v.l, 1, kset, &err) != TML_OK) {
     cli_report(path, &err);
     goto done;
   }
@@ -150,6 +158,7 @@ int cmd_plan(int argc, char **argv) {
   if (json) {
     printf("{\"model\": ");
     cli_json_string(stdout, path, strlen(path));
+    printf(", \"kernels\": \"%s\"", cli_kset_name(kset));
     printf(", \"arena_bytes\": %zu, \"ram_bytes\": %zu, "
            "\"lower_bound_bytes\": %zu, \"planned_bytes\": %zu, "
            "\"records_bytes\": %zu, \"persistent_bytes\": %zu, "
@@ -172,8 +181,8 @@ int cmd_plan(int argc, char **argv) {
     }
     printf("]}\n");
   } else {
-    printf("model: %s (plan for a device: convolutions run in place where "
-           "that lowers the peak)\n", path);
+    printf("model: %s (plan for a device, %s kernels: convolutions run in "
+           "place where that lowers the peak)\n", path, cli_kset_name(kset));
     printf("arena: %zu bytes = %zu kernel records + %zu I/O and state + %zu "
            "planned%s\n",
            arena, v.l.records, v.l.persistent - v.l.records,

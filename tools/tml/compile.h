@@ -26,6 +26,8 @@ typedef struct cctx {
   int uses_arena;     /* body refers to the arena `a` */
   int failed;         /* a record could not be written: why says why */
   char why[160];
+  int kset;           /* the kernel set the plan is for (TML_KSET_*) */
+  unsigned fits;      /* bit s: kernel set s's scratch fits the plan */
 } cctx;
 
 /* ------------------------------------------------ compile_print.c */

@@ -34,14 +34,21 @@ void cli_errorf(const char *fmt, ...);
 ** FULLY_CONNECTED, SVDF, LSTM), as `tml info` counts them. */
 uint64_t cli_model_macs(const tml_model *m);
 
+/* The kernel sets `--kernels` names (portable, arm-dsp, any): TML_KSET_*,
+** or -1 for an unknown name; and back, to the name or the macro's name. */
+int cli_kset(const char *name);
+const char *cli_kset_name(int kset);
+const char *cli_kset_macro(int kset);
+
 /* JSON string escaping for names (which come from the model). */
 void cli_json_string(FILE *out, const char *s, size_t n);
 
 /* tml compile's work, apart from its arguments (the compiler fuzz target
-** calls it): write DIR/CNAME.c and DIR/CNAME.h for a loaded model. `what`
-** names the model in error reports. Returns 0, or 1 after printing why. */
+** calls it): write DIR/CNAME.c and DIR/CNAME.h for a loaded model, planned
+** for the kernel set kset (TML_KSET_*). `what` names the model in error
+** reports. Returns 0, or 1 after printing why. */
 int cli_compile(const tml_model *m, const char *what, const char *dir,
-                const char *cname);
+                const char *cname, int kset);
 
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -26,12 +26,57 @@ void tml_depthwise_conv2d_f32_portable(const tml_conv_params *p,
                                        const float *in, const float *filter,
                                        const float *bias, float *out,
                                        void *scratch);
+void tml_depthwise_conv2d_s8_inplace_portable(const tml_conv_params *p,
+                                              int8_t *data,
+                                              const int8_t *filter,
+                                              const int32_t *bias,
+                                              void *scratch);
+void tml_conv2d_s8_inplace_portable(const tml_conv_params *p, int8_t *data,
+                                    const int8_t *filter, const int32_t *bias,
+                                    void *scratch);
 void tml_fully_connected_s8_portable(const tml_fc_params *p, const int8_t *in,
                                      const int8_t *w, const int32_t *bias,
                                      int8_t *out);
 void tml_fully_connected_f32_portable(const tml_fc_params *p, const float *in,
                                       const float *w, const float *bias,
                                       float *out);
+void tml_avgpool_s8_portable(const tml_pool_params *p, const int8_t *in,
+                             int8_t *out);
+void tml_maxpool_s8_portable(const tml_pool_params *p, const int8_t *in,
+                             int8_t *out);
+void tml_add_s8_portable(const tml_add_params *p, const int8_t *in1,
+                         const int8_t *in2, int8_t *out);
+
+/* Cortex-M DSP-extension variants (<family>_arm_dsp.c). Each takes every
+** input its public kernel does, with <name>_scratch_size_for(p,
+** TML_KSET_ARM_DSP) bytes of scratch; none falls back on the portable
+** code, which a DSP build then does not link. */
+#if defined(TML_KERNELS_ARM_DSP)
+void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
+                           const int8_t *filter, const int32_t *bias,
+                           int8_t *out, void *scratch);
+void tml_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p, int8_t *data,
+                                   const int8_t *filter, const int32_t *bias,
+                                   void *scratch);
+void tml_depthwise_conv2d_s8_arm_dsp(const tml_conv_params *p,
+                                     const int8_t *in, const int8_t *filter,
+                                     const int32_t *bias, int8_t *out,
+                                     void *scratch);
+void tml_depthwise_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p,
+                                             int8_t *data,
+                                             const int8_t *filter,
+                                             const int32_t *bias,
+                                             void *scratch);
+void tml_fully_connected_s8_arm_dsp(const tml_fc_params *p, const int8_t *in,
+                                    const int8_t *w, const int32_t *bias,
+                                    int8_t *out);
+void tml_avgpool_s8_arm_dsp(const tml_pool_params *p, const int8_t *in,
+                            int8_t *out);
+void tml_maxpool_s8_arm_dsp(const tml_pool_params *p, const int8_t *in,
+                            int8_t *out);
+void tml_add_s8_arm_dsp(const tml_add_params *p, const int8_t *in1,
+                        const int8_t *in2, int8_t *out);
+#endif
 
 /* x86-64 host variants (<family>_x86.c). They exist only where GCC-style
 ** target attributes and CPU builtins do (GCC, Clang), so the rest of the

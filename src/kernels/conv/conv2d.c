@@ -12,6 +12,7 @@
 */
 #include <stddef.h>
 
+#include "tml_conv_dsp.h"
 #include "tml_conv_util.h"
 #include "tml_variants.h"
 
@@ -254,14 +255,22 @@ tml_status tml_conv2d_f32_init(tml_conv_params *p, tml_activation act) {
 ** portable kernel. */
 #define TML_X86_STACK_SCRATCH (256 * 1024)
 
+/* The portable kernel needs none; the DSP one its GEMM rows (the most of
+** any set). */
+size_t tml_conv2d_s8_scratch_size_for(const tml_conv_params *p, int kset) {
+  return kset == TML_KSET_PORTABLE ? 0 : tml_conv2d_s8_dsp_scratch(p);
+}
+
 size_t tml_conv2d_s8_scratch_size(const tml_conv_params *p) {
-  (void)p;
-  return 0;
+  return tml_conv2d_s8_scratch_size_for(p, TML_KSET);
 }
 
 void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                    const int8_t *filter, const int32_t *bias, int8_t *out,
                    void *scratch) {
+#if defined(TML_KERNELS_ARM_DSP)
+  tml_conv2d_s8_arm_dsp(p, in, filter, bias, out, scratch);
+#else
 #if TML_KERNELS_X86
   if ((TML_CPU_AVX2() || TML_CPU_SSE41()) &&
       tml_conv2d_s8_avx2_scratch_size(p) <= TML_X86_STACK_SCRATCH) {
@@ -274,6 +283,7 @@ void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
   }
 #endif
   tml_conv2d_s8_portable(p, in, filter, bias, out, scratch);
+#endif
 }
 
 size_t tml_conv2d_f32_scratch_size(const tml_conv_params *p) {

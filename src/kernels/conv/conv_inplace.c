@@ -19,20 +19,44 @@
 */
 #include <string.h>
 
+#include "tml_conv_dsp.h"
 #include "tml_conv_util.h"
+#include "tml_variants.h"
 
 int tml_depthwise_conv2d_s8_inplace_ok(const tml_conv_params *p) {
   return p->depth_multiplier == 1 && p->in.c == p->out.c &&
          (int64_t)p->out.h * p->out.w <= (int64_t)p->in.h * p->in.w;
 }
 
+/* Portable: the channel's output plane; DSP: its input plane and a row. */
+size_t tml_depthwise_conv2d_s8_inplace_scratch_size_for(
+    const tml_conv_params *p, int kset) {
+  const size_t plane = (size_t)p->out.h * (size_t)p->out.w;
+  const size_t dsp = tml_depthwise_conv2d_s8_dsp_scratch(p, 1);
+  return kset == TML_KSET_PORTABLE ? plane
+         : kset == TML_KSET_ARM_DSP ? dsp
+                                    : TML_MAX(plane, dsp);
+}
+
 size_t tml_depthwise_conv2d_s8_inplace_scratch_size(const tml_conv_params *p) {
-  return (size_t)p->out.h * (size_t)p->out.w;
+  return tml_depthwise_conv2d_s8_inplace_scratch_size_for(p, TML_KSET);
 }
 
 void tml_depthwise_conv2d_s8_inplace(const tml_conv_params *p, int8_t *data,
                                      const int8_t *filter, const int32_t *bias,
                                      void *scratch) {
+#if defined(TML_KERNELS_ARM_DSP)
+  tml_depthwise_conv2d_s8_inplace_arm_dsp(p, data, filter, bias, scratch);
+#else
+  tml_depthwise_conv2d_s8_inplace_portable(p, data, filter, bias, scratch);
+#endif
+}
+
+void tml_depthwise_conv2d_s8_inplace_portable(const tml_conv_params *p,
+                                              int8_t *data,
+                                              const int8_t *filter,
+                                              const int32_t *bias,
+                                              void *scratch) {
   const int32_t C = p->in.c;
   const size_t in_plane = (size_t)p->in.h * (size_t)p->in.w * (size_t)C;
   const size_t out_plane = (size_t)p->out.h * (size_t)p->out.w * (size_t)C;
@@ -78,13 +102,32 @@ int tml_conv2d_s8_inplace_ok(const tml_conv_params *p) {
          p->filter.c == p->in.c && p->out.h == p->in.h && p->out.w == p->in.w;
 }
 
+/* Portable: one input pixel; DSP: six, expanded to int16. */
+size_t tml_conv2d_s8_inplace_scratch_size_for(const tml_conv_params *p,
+                                              int kset) {
+  const size_t dsp = tml_conv2d_s8_inplace_dsp_scratch(p);
+  return kset == TML_KSET_PORTABLE ? (size_t)p->in.c
+         : kset == TML_KSET_ARM_DSP ? dsp
+                                    : TML_MAX((size_t)p->in.c, dsp);
+}
+
 size_t tml_conv2d_s8_inplace_scratch_size(const tml_conv_params *p) {
-  return (size_t)p->in.c;
+  return tml_conv2d_s8_inplace_scratch_size_for(p, TML_KSET);
 }
 
 void tml_conv2d_s8_inplace(const tml_conv_params *p, int8_t *data,
                            const int8_t *filter, const int32_t *bias,
                            void *scratch) {
+#if defined(TML_KERNELS_ARM_DSP)
+  tml_conv2d_s8_inplace_arm_dsp(p, data, filter, bias, scratch);
+#else
+  tml_conv2d_s8_inplace_portable(p, data, filter, bias, scratch);
+#endif
+}
+
+void tml_conv2d_s8_inplace_portable(const tml_conv_params *p, int8_t *data,
+                                    const int8_t *filter, const int32_t *bias,
+                                    void *scratch) {
   const size_t n = (size_t)p->in.n * (size_t)p->in.h * (size_t)p->in.w;
   const size_t ic = (size_t)p->in.c, oc = (size_t)p->out.c;
   int8_t *x = (int8_t *)scratch;

@@ -12,6 +12,7 @@
 */
 #include <stddef.h>
 
+#include "tml_conv_dsp.h"
 #include "tml_conv_util.h"
 #include "tml_variants.h"
 
@@ -71,9 +72,10 @@ static void dw_tap_f32(float *acc, const float *x, const float *f, int32_t n,
   }
 }
 
-void tml_depthwise_conv2d_s8_portable(const tml_conv_params *p, const int8_t *in,
-                             const int8_t *filter, const int32_t *bias,
-                             int8_t *out, void *scratch) {
+void tml_depthwise_conv2d_s8_portable(const tml_conv_params *p,
+                                      const int8_t *in, const int8_t *filter,
+                                      const int32_t *bias, int8_t *out,
+                                      void *scratch) {
   const int32_t oc_n = p->out.c, mult = p->depth_multiplier;
   const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
   const ptrdiff_t tap = (ptrdiff_t)p->dilation_w * p->in.c;
@@ -147,9 +149,15 @@ void tml_depthwise_conv2d_f32_portable(const tml_conv_params *p,
   }
 }
 
+/* The portable kernel needs none; the DSP one a channel's rows. */
+size_t tml_depthwise_conv2d_s8_scratch_size_for(const tml_conv_params *p,
+                                                int kset) {
+  return kset == TML_KSET_PORTABLE ? 0
+                                   : tml_depthwise_conv2d_s8_dsp_scratch(p, 0);
+}
+
 size_t tml_depthwise_conv2d_s8_scratch_size(const tml_conv_params *p) {
-  (void)p;
-  return 0;
+  return tml_depthwise_conv2d_s8_scratch_size_for(p, TML_KSET);
 }
 
 size_t tml_depthwise_conv2d_f32_scratch_size(const tml_conv_params *p) {
@@ -191,6 +199,9 @@ tml_status tml_depthwise_conv2d_f32_init(tml_conv_params *p,
 void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                              const int8_t *filter, const int32_t *bias,
                              int8_t *out, void *scratch) {
+#if defined(TML_KERNELS_ARM_DSP)
+  tml_depthwise_conv2d_s8_arm_dsp(p, in, filter, bias, out, scratch);
+#else
 #if TML_KERNELS_X86
   if (TML_CPU_AVX2()) {
     tml_depthwise_conv2d_s8_avx2(p, in, filter, bias, out, scratch);
@@ -202,6 +213,7 @@ void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
   }
 #endif
   tml_depthwise_conv2d_s8_portable(p, in, filter, bias, out, scratch);
+#endif
 }
 
 void tml_depthwise_conv2d_f32(const tml_conv_params *p, const float *in,

@@ -7,6 +7,7 @@
 #include "tml_broadcast.h"
 #include "tml_kernels.h"
 #include "tml_qmath.h"
+#include "tml_variants.h"
 
 /* QuantizeMultiplierSmallerThanOneExp: TFLite aborts unless the real value
 ** is in (0, 1) and quantizes to a non-positive shift. */
@@ -101,10 +102,19 @@ static int32_t add_output(const tml_add_params *p, int32_t raw) {
                                    p->in2_mult, p->in2_shift)));              \
   }
 
-TML_ADD_SUB_INT(tml_add_s8, int8_t, +)
+TML_ADD_SUB_INT(tml_add_s8_portable, int8_t, +)
 TML_ADD_SUB_INT(tml_add_s16, int16_t, +)
 TML_ADD_SUB_INT(tml_sub_s8, int8_t, -)
 TML_ADD_SUB_INT(tml_sub_s16, int16_t, -)
+
+void tml_add_s8(const tml_add_params *p, const int8_t *in1, const int8_t *in2,
+                int8_t *out) {
+#if defined(TML_KERNELS_ARM_DSP)
+  tml_add_s8_arm_dsp(p, in1, in2, out);
+#else
+  tml_add_s8_portable(p, in1, in2, out);
+#endif
+}
 
 /* std::max then std::min comparisons, as TFLite's ActivationFunctionWithMinMax
 ** (a NaN passes through). */

@@ -177,6 +177,9 @@ tml_status tml_fully_connected_f32_init(tml_fc_params *p, tml_activation act) {
 
 void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
                             const int8_t *w, const int32_t *bias, int8_t *out) {
+#if defined(TML_KERNELS_ARM_DSP)
+  tml_fully_connected_s8_arm_dsp(p, in, w, bias, out);
+#else
 #if TML_KERNELS_X86
   if (TML_CPU_AVX2()) {
     tml_fully_connected_s8_avx2(p, in, w, bias, out);
@@ -188,6 +191,7 @@ void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
   }
 #endif
   tml_fully_connected_s8_portable(p, in, w, bias, out);
+#endif
 }
 
 void tml_fully_connected_f32(const tml_fc_params *p, const float *in,

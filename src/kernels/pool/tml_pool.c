@@ -7,6 +7,7 @@
 
 #include "tml_kernels.h"
 #include "tml_qmath.h"
+#include "tml_variants.h"
 
 /* The window of output (oy, ox) clipped to the image: [y0, y1) x [x0, x1). */
 typedef struct window {
@@ -71,7 +72,7 @@ static float clamp_f32(float v, float lo, float hi) {
     }                                                                         \
   }
 
-TML_AVGPOOL_INT(tml_avgpool_s8, int8_t)
+TML_AVGPOOL_INT(tml_avgpool_s8_portable, int8_t)
 TML_AVGPOOL_INT(tml_avgpool_s16, int16_t)
 
 void tml_avgpool_f32(const tml_pool_params *p, const float *in, float *out) {
@@ -119,7 +120,7 @@ void tml_avgpool_f32(const tml_pool_params *p, const float *in, float *out) {
     }                                                                         \
   }
 
-TML_MAXPOOL_INT(tml_maxpool_s8, int8_t, INT8_MIN)
+TML_MAXPOOL_INT(tml_maxpool_s8_portable, int8_t, INT8_MIN)
 TML_MAXPOOL_INT(tml_maxpool_s16, int16_t, INT16_MIN)
 
 void tml_maxpool_f32(const tml_pool_params *p, const float *in, float *out) {
@@ -142,4 +143,20 @@ void tml_maxpool_f32(const tml_pool_params *p, const float *in, float *out) {
       }
     }
   }
+}
+
+void tml_avgpool_s8(const tml_pool_params *p, const int8_t *in, int8_t *out) {
+#if defined(TML_KERNELS_ARM_DSP)
+  tml_avgpool_s8_arm_dsp(p, in, out);
+#else
+  tml_avgpool_s8_portable(p, in, out);
+#endif
+}
+
+void tml_maxpool_s8(const tml_pool_params *p, const int8_t *in, int8_t *out) {
+#if defined(TML_KERNELS_ARM_DSP)
+  tml_maxpool_s8_arm_dsp(p, in, out);
+#else
+  tml_maxpool_s8_portable(p, in, out);
+#endif
 }

@@ -201,9 +201,9 @@ static tml_status prepare(tml_prep *p, int depthwise) {
         out_zp, s16 ? -32768 : -128, s16 ? 32767 : 127, act);
     if (s != TML_OK)
       return tml_prep_fail(p, s, -1, "quantization parameters TFLite rejects");
-    p->scratch_bytes = (uint32_t)(depthwise ? tml_depthwise_conv2d_s8_scratch_size(&r.p)
+    p->scratch_bytes = (uint32_t)(depthwise ? tml_depthwise_conv2d_s8_scratch_size_for(&r.p, p->kset)
                                   : s16 ? tml_conv2d_s16_scratch_size(&r.p)
-                                        : tml_conv2d_s8_scratch_size(&r.p));
+                                        : tml_conv2d_s8_scratch_size_for(&r.p, p->kset));
     /* An input no other op reads later may take the output in place; the
     ** planner decides, and the fill pass sees it as equal data pointers. */
     if (!s16 && !in.data &&
@@ -211,8 +211,8 @@ static tml_status prepare(tml_prep *p, int depthwise) {
                    : tml_conv2d_s8_inplace_ok(&r.p))) {
       p->inplace = 1;
       p->inplace_scratch_bytes = (uint32_t)(
-          depthwise ? tml_depthwise_conv2d_s8_inplace_scratch_size(&r.p)
-                    : tml_conv2d_s8_inplace_scratch_size(&r.p));
+          depthwise ? tml_depthwise_conv2d_s8_inplace_scratch_size_for(&r.p, p->kset)
+                    : tml_conv2d_s8_inplace_scratch_size_for(&r.p, p->kset));
     }
     if (p->inplace && p->record &&
         tml_prep_data(p, &in) == tml_prep_data(p, &out))
