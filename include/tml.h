@@ -128,9 +128,9 @@ typedef struct tml_interp {
   uint32_t n_vars;
   uint32_t n_ops, n_inputs, n_outputs;
   uint32_t ready;
-#if TML_ARENA_CANARY
-  uint8_t *canary; /* TML_ARENA_CANARY bytes after the planned region */
-#endif
+  uint8_t *canary; /* TML_ARENA_CANARY's guard after the planned region, or
+                     NULL (always present: the struct's layout does not
+                     depend on that setting) */
 } tml_interp;
 
 /* Bytes of arena the model needs: kernel records, activations, scratch.
