@@ -1,6 +1,9 @@
 /*
 ** tml_config.h — build-time configuration of the TML runtime (like luaconf.h).
-** Every setting can be overridden with -D on the compiler command line.
+** Every setting can be overridden with -D on the compiler command line. The
+** ones that shape public structs (TML_MAX_RANK, TML_ERROR_MESSAGES,
+** TML_ERROR_MESSAGE_SIZE) must be the same for the library and for every
+** file that includes tml.h.
 */
 #ifndef TML_CONFIG_H
 #define TML_CONFIG_H
