@@ -7,6 +7,7 @@
 */
 #include "fuzz_common.h"
 #include "tml_cli.h"
+#include "tml_kernels.h"
 
 static char dir[512];
 
