@@ -10,8 +10,8 @@
 ** (LDR, 2 SXTB16) against one LDRD of the input: 24 MACs in 31
 ** instructions. A weight zero point comes out of the sums as
 ** w_offset * Sum(input + in_offset). The fast requantization takes inputs
-** up to TML_DSP_FC_CHUNK long (the sums' bound); longer ones, expanded a
-** chunk at a time, the portable requantization.
+** up to TML_DSP_FC_FAST long (the sums' bound); longer ones the portable
+** requantization.
 */
 #include "tml_variants.h"
 
@@ -21,8 +21,16 @@
 
 #include "tml_arm_dsp.h"
 
-/* Inputs expanded at a time (int16 on the stack), a multiple of 4. */
-#define TML_DSP_FC_CHUNK 1024
+/* Inputs expanded at a time (int16 on the stack), a multiple of 4: 512
+** bytes of stack at most. An input longer than this is expanded again for
+** TML_DSP_FC_BLOCK rows, about one instruction per 20 MACs. */
+#define TML_DSP_FC_CHUNK 256
+
+/* Rows that share one expansion of a chunk: four runs of fc6. */
+#define TML_DSP_FC_BLOCK 24
+
+/* The longest input whose sums the fast requantization takes. */
+#define TML_DSP_FC_FAST 1024
 
 /* Six rows: s[r] += Sum over the blocks of 4 of row r's weights times the
 ** expanded input; rows are k bytes apart from w. Rows 0-2 go through w,
@@ -117,9 +125,10 @@ static int fc_fast(const tml_fc_params *p, const int32_t *bias) {
 }
 
 /* x: room for a chunk's pairs, (TML_MIN(in_depth, TML_DSP_FC_CHUNK) + 3) /
-** 4 * 2 words. A longer input is done a chunk at a time for each group of
-** rows, expanding every chunk again. Out of line: the caller's
-** variable-length array costs a frame pointer, a register short here. */
+** 4 * 2 words. A longer input is done a chunk at a time for each block of
+** TML_DSP_FC_BLOCK rows, expanding every chunk again. Out of line: the
+** caller's variable-length array costs a frame pointer, a register short
+** here. */
 __attribute__((noinline)) static void fc(const tml_fc_params *p,
                                          const int8_t *in, const int8_t *w,
                                          const int32_t *bias, int8_t *out,
@@ -127,7 +136,7 @@ __attribute__((noinline)) static void fc(const tml_fc_params *p,
   const int32_t depth = p->in_depth, m_step = p->n_mult == 1 ? 0 : 1;
   const int32_t lo = p->act_min, hi = p->act_max;
   const uint32_t offp = tml_dsp_pair(p->in_offset);
-  const int fast = depth <= TML_DSP_FC_CHUNK && fc_fast(p, bias);
+  const int fast = depth <= TML_DSP_FC_FAST && fc_fast(p, bias);
   tml_dsp_rq q = tml_dsp_rq_make(p->mult[0], fast ? p->shift[0] : -1,
                                  p->out_offset);
   int32_t b, o, c0, i;
@@ -137,32 +146,35 @@ __attribute__((noinline)) static void fc(const tml_fc_params *p,
     for (i = 0; i < depth; i++) wx += (uint32_t)in[i];
     wx *= (uint32_t)p->w_offset;
     for (o = 0; o < p->out_depth;) {
-      const int32_t n = TML_MIN(6, p->out_depth - o);
-      const int8_t *wo = w + (size_t)o * depth;
-      int32_t s[6], r;
-      for (r = 0; r < n; r++)
+      const int32_t nblk = TML_MIN(TML_DSP_FC_BLOCK, p->out_depth - o);
+      int32_t s[TML_DSP_FC_BLOCK], r;
+      for (r = 0; r < nblk; r++)
         s[r] = (int32_t)((bias ? (uint32_t)bias[o + r] : 0u) + wx);
-      for (c0 = 0; c0 < depth; c0 += TML_DSP_FC_CHUNK, wo += TML_DSP_FC_CHUNK) {
+      for (c0 = 0; c0 < depth; c0 += TML_DSP_FC_CHUNK) {
         const int32_t len = TML_MIN(TML_DSP_FC_CHUNK, depth - c0);
         const int32_t nb = len / 4;
         if (o == 0 || depth > TML_DSP_FC_CHUNK)
           for (i = 0; i < nb; i++)
             tml_dsp_expand4(&x[2 * i], in + c0 + 4 * i, offp);
-        if (n == 6 && nb > 0) {
-          fc6_args a;
-          a.x = x;
-          a.end1 = x + 2 * (nb & 1);
-          a.end = x + 2 * nb;
-          a.w = wo;
-          a.k = depth;
-          a.s = s;
-          fc6(&a);
+        for (r = 0; r < nblk; r += 6) {
+          const int32_t n = TML_MIN(6, nblk - r);
+          const int8_t *wo = w + (size_t)(o + r) * depth + c0;
+          if (n == 6 && nb > 0) {
+            fc6_args a;
+            a.x = x;
+            a.end1 = x + 2 * (nb & 1);
+            a.end = x + 2 * nb;
+            a.w = wo;
+            a.k = depth;
+            a.s = s + r;
+            fc6(&a);
+          }
+          if (n < 6 || len % 4)
+            fc_rows(x, wo, depth, n == 6 ? nb : 0, nb, n, in + c0 + 4 * nb,
+                    len % 4, p->in_offset, s + r);
         }
-        if (n < 6 || len % 4)
-          fc_rows(x, wo, depth, n == 6 ? nb : 0, nb, n, in + c0 + 4 * nb,
-                  len % 4, p->in_offset, s);
       }
-      for (r = 0; r < n; r++, o++) {
+      for (r = 0; r < nblk; r++, o++) {
         const int32_t c = o * m_step;
         if (fast) {
           if (m_step)
