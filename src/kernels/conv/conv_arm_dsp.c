@@ -14,7 +14,8 @@
 ** instructions (SXTAB16 adds the offset), at the borders the image's part
 ** of it when channels come in groups of 4; other windows (groups, x
 ** dilation, odd channel counts) are gathered into an int8 row first, the
-** zero point in the padding. The in-place 1x1 convolution expands six
+** zero point in the padding (inside the image a word at a time: vww's
+** first layer, 3 channels, spends most of its time building rows). The in-place 1x1 convolution expands six
 ** pixels, then writes their outputs over them.
 **
 ** DEPTHWISE_CONV_2D works one input channel at a time: it is gathered into
@@ -252,6 +253,24 @@ static void build_row(const tml_conv_params *p, const int8_t *img,
     uint32_t *dst = row_at(a, slot, 0);
     for (fy = 0; fy < p->filter.h; fy++, src += step)
       dst = expand_groups(dst, src, run / 4, offp);
+    return;
+  }
+  if (fc == ic && p->dilation_w == 1 && iy0 >= 0 &&
+      iy0 + (p->filter.h - 1) * p->dilation_h < p->in.h && ix0 >= 0 &&
+      ix0 + fw <= p->in.w) {
+    /* Inside the image, filter rows not of whole groups (3 input
+    ** channels): each row's run is copied by words into the int8 row. */
+    const ptrdiff_t step = (ptrdiff_t)p->dilation_h * p->in.w * ic;
+    const int8_t *src = img + ((ptrdiff_t)iy0 * p->in.w + ix0) * ic;
+    d = row;
+    for (fy = 0; fy < p->filter.h; fy++, src += step) {
+      const int8_t *t = src;
+      for (i = 0; i + 4 <= run; i += 4, d += 4, t += 4)
+        tml_dsp_store32(d, tml_dsp_load32(t));
+      for (; i < run; i++) *d++ = *t++;
+    }
+    for (end = row + kp; d != end;) *d++ = (int8_t)zp4;
+    expand_groups(row_at(a, slot, 0), row, kp / 4, offp);
     return;
   }
   tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
