@@ -141,10 +141,14 @@ __attribute__((noinline)) static void fc(const tml_fc_params *p,
                                  p->out_offset);
   int32_t b, o, c0, i;
   for (b = 0; b < p->batches; b++, in += depth, out += p->out_depth) {
-    /* w_offset * Sum(input + in_offset) starts every sum. */
-    uint32_t wx = (uint32_t)depth * (uint32_t)p->in_offset;
-    for (i = 0; i < depth; i++) wx += (uint32_t)in[i];
-    wx *= (uint32_t)p->w_offset;
+    /* w_offset * Sum(input + in_offset) starts every sum (per-channel
+    ** weights have no zero point: no sum). */
+    uint32_t wx = 0;
+    if (p->w_offset) {
+      wx = (uint32_t)depth * (uint32_t)p->in_offset;
+      for (i = 0; i < depth; i++) wx += (uint32_t)in[i];
+      wx *= (uint32_t)p->w_offset;
+    }
     for (o = 0; o < p->out_depth;) {
       const int32_t nblk = TML_MIN(TML_DSP_FC_BLOCK, p->out_depth - o);
       int32_t s[TML_DSP_FC_BLOCK], r;
