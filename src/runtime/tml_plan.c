@@ -40,7 +40,9 @@
 enum {
   F_PLACED = 1,        /* group root: offset is final for this round */
   F_WANT_INPLACE = 2,  /* op item: use its in-place kernel if valid */
-  F_INPLACE = 4        /* op item: its output joined its input's group */
+  F_INPLACE = 4,       /* op item: its output joined its input's group */
+  F_TRIED = 8,         /* op item: out of place on trial */
+  F_NEEDED = 16        /* op item: its tensors alone pass the peak apart */
 };
 
 uint32_t tml_plan_items(const tml_model *m) {
@@ -338,6 +340,46 @@ static void want_inplace(const tml_model *m, tml_plan_item *items,
   }
 }
 
+/* Plans tried below: a bound on the work, so that a model of many
+** convolutions costs at most a few times a plan more. */
+#define REFINE_ITEMS 16384
+
+static int candidate(const tml_plan_item *op) {
+  return (op->flags & (F_WANT_INPLACE | F_NEEDED)) == F_WANT_INPLACE;
+}
+
+/* The in-place kernels are slower, and a peak they lower at some ops does
+** not need them at every other. The ops lo .. hi - 1 that wish to run in
+** place try to run out of place together; if the peak grows past `best`,
+** each half of them tries on its own, down to single ops (a few needed ops
+** among many cost a few plans per needed op, not one per op). */
+static void keep_needed_inplace(const tml_model *m, tml_plan_item *items,
+                                int32_t n, int32_t lo, int32_t hi,
+                                size_t best, int32_t *tries) {
+  const int32_t nt = (int32_t)m->n_tensors;
+  int32_t k, count = 0, half = 0, mid = lo;
+  for (k = lo; k < hi; k++) count += candidate(&items[nt + k]);
+  if (count == 0 || *tries <= 0) return;
+  (*tries)--;
+  for (k = lo; k < hi; k++)
+    if (candidate(&items[nt + k]))
+      items[nt + k].flags = (uint16_t)((items[nt + k].flags & ~F_WANT_INPLACE) |
+                                       F_TRIED);
+  if (plan_config(m, items, n) <= best) {
+    for (k = lo; k < hi; k++) items[nt + k].flags &= (uint16_t)~F_TRIED;
+    return;
+  }
+  for (k = lo; k < hi; k++) {
+    if (!(items[nt + k].flags & F_TRIED)) continue;
+    items[nt + k].flags = (uint16_t)((items[nt + k].flags & ~F_TRIED) |
+                                     F_WANT_INPLACE);
+    if (half++ < count / 2) mid = k + 1;
+  }
+  if (count == 1) return;
+  keep_needed_inplace(m, items, n, lo, mid, best, tries);
+  keep_needed_inplace(m, items, n, mid, hi, best, tries);
+}
+
 tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
                     int inplace, int kset, tml_error *err) {
   const int32_t nt = (int32_t)m->n_tensors, n = (int32_t)tml_plan_items(m);
@@ -397,10 +439,18 @@ tml_status tml_plan(const tml_model *m, tml_plan_item *items, tml_layout *l,
   if (all < none) {
     want_inplace(m, items, all);
     some = plan_config(m, items, n);
-    if (some > all) {
-      want_inplace(m, items, 0);
-      plan_config(m, items, n);
+    if (some > all) want_inplace(m, items, 0);
+    {
+      const size_t best = some > all ? all : some;
+      int32_t tries = REFINE_ITEMS / n, k;
+      for (k = 0; k < (int32_t)m->n_ops; k++)
+        if (lower_bound(m, items, k, nt) > best)
+          items[nt + k].flags |= F_NEEDED;
+      keep_needed_inplace(m, items, n, 0, (int32_t)m->n_ops, best, &tries);
+      for (k = 0; k < (int32_t)m->n_ops; k++)
+        items[nt + k].flags &= (uint16_t)~F_NEEDED;
     }
+    plan_config(m, items, n);
   }
   if (none == SIZE_MAX && all == SIZE_MAX)
     return tml_fail(err, TML_ERR_LIMIT, -1, -1,

@@ -447,6 +447,9 @@ void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
   int8_t *row = (int8_t *)(a + ROWS * (size_t)kp);
   const int8_t *last = pad_last_row(p, filter, row + kp);
   const int32_t run = fast_run(p, full, last);
+  /* A 1x1 stride-1 layer's positions are its pixels: rows straight from
+  ** the input. */
+  const int pointwise = tml_conv2d_s8_inplace_ok(p) && p->in.c % 4 == 0;
   int32_t b, q, j, g;
   for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)npix * oc) {
     for (q = 0; q < npix; q += ROWS) {
@@ -455,9 +458,14 @@ void tml_conv2d_s8_arm_dsp(const tml_conv_params *p, const int8_t *in,
       const int32_t q0 = TML_MAX(TML_MIN(q, npix - ROWS), 0);
       const int32_t n = TML_MIN(ROWS, npix - q0);
       for (g = 0; g < groups; g++) {
-        for (j = 0; j < n; j++)
-          build_row(p, in, g * p->filter.c, (q0 + j) / p->out.w,
-                    (q0 + j) % p->out.w, a, ROWS - n + j, offp, kp, row);
+        if (pointwise)
+          for (j = 0; j < n; j++)
+            expand_groups(row_at(a, ROWS - n + j, 0),
+                          in + (ptrdiff_t)(q0 + j) * kp, kp / 4, offp);
+        else
+          for (j = 0; j < n; j++)
+            build_row(p, in, g * p->filter.c, (q0 + j) / p->out.w,
+                      (q0 + j) % p->out.w, a, ROWS - n + j, offp, kp, row);
         gemm(p, a, filter, bias, n, g * per, (g + 1) * per,
              out + (ptrdiff_t)q0 * oc, full, small, last, run);
       }
