@@ -87,4 +87,13 @@
 #define TML_KERNELS_ARM_DSP 1
 #endif
 
+/* TML_KERNELS_ARM_MVE picks the Helium (MVE) kernels where they exist, on a
+** core with MVE (Cortex-M55), beside the DSP ones, which every other op and
+** the in-place convolutions keep; the plan's scratch stays the DSP set's. */
+#if !defined(TML_KERNELS_PORTABLE) && !defined(TML_KERNELS_ARM_MVE) && \
+    defined(TML_KERNELS_ARM_DSP) && defined(__ARM_FEATURE_MVE) &&      \
+    __ARM_FEATURE_MVE
+#define TML_KERNELS_ARM_MVE 1
+#endif
+
 #endif

@@ -78,6 +78,15 @@ void tml_add_s8_arm_dsp(const tml_add_params *p, const int8_t *in1,
                         const int8_t *in2, int8_t *out);
 #endif
 
+/* Cortex-M Helium (MVE) variants (<family>_arm_mve.c), picked before the
+** DSP ones; each needs no more scratch than its DSP variant (the planner
+** plans with TML_KSET_ARM_DSP). */
+#if defined(TML_KERNELS_ARM_MVE)
+void tml_fully_connected_s8_arm_mve(const tml_fc_params *p, const int8_t *in,
+                                    const int8_t *w, const int32_t *bias,
+                                    int8_t *out);
+#endif
+
 /* x86-64 host variants (<family>_x86.c). They exist only where GCC-style
 ** target attributes and CPU builtins do (GCC, Clang), so the rest of the
 ** library still builds for any x86-64 and for other architectures. */

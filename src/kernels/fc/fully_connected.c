@@ -177,7 +177,9 @@ tml_status tml_fully_connected_f32_init(tml_fc_params *p, tml_activation act) {
 
 void tml_fully_connected_s8(const tml_fc_params *p, const int8_t *in,
                             const int8_t *w, const int32_t *bias, int8_t *out) {
-#if defined(TML_KERNELS_ARM_DSP)
+#if defined(TML_KERNELS_ARM_MVE)
+  tml_fully_connected_s8_arm_mve(p, in, w, bias, out);
+#elif defined(TML_KERNELS_ARM_DSP)
   tml_fully_connected_s8_arm_dsp(p, in, w, bias, out);
 #else
 #if TML_KERNELS_X86
