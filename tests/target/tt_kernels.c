@@ -249,6 +249,15 @@ static void check_conv(void) {
     return;
   ns = tml_conv2d_s8_scratch_size(&p);
   if (ns > MAX_SCRATCH) return;
+#if defined(TML_KERNELS_ARM_MVE)
+  /* The MVE kernel's three rows of taps must fit the DSP kernel's
+  ** scratch, which is what the planner reserves on the M55. */
+  if ((size_t)3 * p.filter.h * p.filter.w * p.filter.c > ns) {
+    failures++;
+    printf("FAIL tml_conv2d_s8: MVE rows exceed the planned scratch\n");
+    describe_conv(&p);
+  }
+#endif
   fill_conv(nin, nw, p.out.c);
   bias = rnd(0, 4) ? bias_buf : NULL;
   memset(want, 0x11, nout + GUARD);

@@ -268,7 +268,9 @@ size_t tml_conv2d_s8_scratch_size(const tml_conv_params *p) {
 void tml_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                    const int8_t *filter, const int32_t *bias, int8_t *out,
                    void *scratch) {
-#if defined(TML_KERNELS_ARM_DSP)
+#if defined(TML_KERNELS_ARM_MVE)
+  tml_conv2d_s8_arm_mve(p, in, filter, bias, out, scratch);
+#elif defined(TML_KERNELS_ARM_DSP)
   tml_conv2d_s8_arm_dsp(p, in, filter, bias, out, scratch);
 #else
 #if TML_KERNELS_X86

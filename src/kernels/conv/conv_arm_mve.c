@@ -1,0 +1,238 @@
+/*
+** CONV_2D (int8) for Cortex-M cores with Helium (MVE, Cortex-M55),
+** byte-identical to the portable kernel (conv2d.c). Exactness:
+** tml_arm_mve.h.
+**
+** A GEMM over int8 im2col rows: three output positions at a time, each a
+** row of the window's taps as they are in the input, the input zero point
+** in the padding (so a padding tap's input + in_offset is 0, as in the
+** portable kernel, and in_offset * Sum(filter row) folds into the bias).
+** A window that is one run of the input (a filter of one row inside the
+** image: 1x1 layers) is its own row, nothing copied. An assembly loop runs
+** two output channels over the three rows: 16 taps of each of the five
+** vectors are one load, each pair one VMLADAVA.S8: 96 MACs in 12
+** instructions; the last taps % 16 a predicated load. Four channels of a
+** position are requantized together on vector lanes.
+**
+** Scratch: three rows of taps bytes, within the DSP kernel's 6 * kp * 2 +
+** kp (tml_conv2d_s8_dsp_scratch), which the planner reserves (the kernel
+** set stays TML_KSET_ARM_DSP); tests/target/tt_kernels.c checks it.
+*/
+#include "tml_variants.h"
+
+#if defined(TML_KERNELS_ARM_MVE)
+
+#include <stddef.h>
+
+#include "tml_arm_mve.h"
+#include "tml_conv_util.h"
+
+#define ROWS 3
+
+/* Channels whose bias and in_offset * Sum(filter row) sit on the stack at
+** a time (256 bytes); a wider layer builds its rows once per such group. */
+#define CHANNELS 64
+
+/* Three rows by two filter rows (the second k2 bytes after the first; 0
+** repeats it): t[4 * j + i] = Sum of row j times filter row i. */
+typedef struct gemm32_args {
+  const int8_t *x0, *x1, *x2;
+  const int8_t *f;
+  int32_t k2;
+  int32_t blocks, tail; /* taps / 16, taps % 16 */
+  int32_t *t;
+} gemm32_args;
+
+__attribute__((naked, noinline)) static void gemm32(
+    const gemm32_args *a __attribute__((unused))) {
+  __asm__ volatile(
+      "push {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+      "ldr r12, [r0, #28]\n\t"
+      "ldrd lr, r11, [r0, #20]\n\t"
+      "ldrd r1, r3, [r0]\n\t"
+      "ldr r5, [r0, #8]\n\t"
+      "ldrd r7, r9, [r0, #12]\n\t"
+      "add r9, r9, r7\n\t"
+      "movs r0, #0\n\t"
+      "movs r2, #0\n\t"
+      "movs r4, #0\n\t"
+      "movs r6, #0\n\t"
+      "mov r8, #0\n\t"
+      "mov r10, #0\n\t"
+      "wls lr, lr, 2f\n"
+      "1:\n\t"
+      "vldrb.u8 q0, [r7], #16\n\t"
+      "vldrb.u8 q1, [r9], #16\n\t"
+      "vldrb.u8 q2, [r1], #16\n\t"
+      "vmlava.s8 r0, q2, q0\n\t"
+      "vmlava.s8 r2, q2, q1\n\t"
+      "vldrb.u8 q3, [r3], #16\n\t"
+      "vmlava.s8 r4, q3, q0\n\t"
+      "vmlava.s8 r6, q3, q1\n\t"
+      "vldrb.u8 q2, [r5], #16\n\t"
+      "vmlava.s8 r8, q2, q0\n\t"
+      "vmlava.s8 r10, q2, q1\n\t"
+      "le lr, 1b\n"
+      "2:\n\t"
+      "cmp r11, #0\n\t"
+      "beq 3f\n\t"
+      "vctp.8 r11\n\t"
+      "vpstttt\n\t"
+      "vldrbt.u8 q0, [r7]\n\t"
+      "vldrbt.u8 q1, [r9]\n\t"
+      "vldrbt.u8 q2, [r1]\n\t"
+      "vldrbt.u8 q3, [r3]\n\t"
+      "vmlava.s8 r0, q2, q0\n\t"
+      "vmlava.s8 r2, q2, q1\n\t"
+      "vmlava.s8 r4, q3, q0\n\t"
+      "vmlava.s8 r6, q3, q1\n\t"
+      "vpst\n\t"
+      "vldrbt.u8 q2, [r5]\n\t"
+      "vmlava.s8 r8, q2, q0\n\t"
+      "vmlava.s8 r10, q2, q1\n"
+      "3:\n\t"
+      "strd r0, r2, [r12]\n\t"
+      "strd r4, r6, [r12, #16]\n\t"
+      "strd r8, r10, [r12, #32]\n\t"
+      "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t");
+}
+
+/* n bytes from s to d (n >= 1), 16 a time, the last ones predicated. */
+static void copy_s8(int8_t *d, const int8_t *s, int32_t n) {
+  for (; n > 0; n -= 16, d += 16, s += 16) {
+    const mve_pred16_t pr = vctp8q((uint32_t)n);
+    vstrbq_p_s8(d, vldrbq_z_s8(s, pr), pr);
+  }
+}
+
+static void fill_s8(int8_t *d, int8_t v, int32_t n) {
+  const int8x16_t vv = vdupq_n_s8(v);
+  for (; n > 0; n -= 16, d += 16) vstrbq_p_s8(d, vv, vctp8q((uint32_t)n));
+}
+
+static int32_t sum_s8(const int8_t *x, int32_t n) {
+  int32_t s = 0;
+  for (; n >= 16; n -= 16, x += 16) s = vaddvaq_s8(s, vldrbq_s8(x));
+  if (n) s = vaddvaq_s8(s, vldrbq_z_s8(x, vctp8q((uint32_t)n)));
+  return s;
+}
+
+/* The taps of output position (oy, ox) of image `img`, input channels
+** cin0 .. cin0 + filter.c: a pointer into the input when the window is one
+** run of it inside the image, else gathered at `buf`, the zero point zp
+** for padding. */
+static const int8_t *conv_row(const tml_conv_params *p, const int8_t *img,
+                              int32_t cin0, int32_t oy, int32_t ox,
+                              int8_t *buf, int8_t zp) {
+  const int32_t ic = p->in.c, fc = p->filter.c, fw = p->filter.w;
+  const int32_t iy0 = oy * p->stride_h - p->pad_h;
+  const int32_t ix0 = ox * p->stride_w - p->pad_w;
+  const int one = fc == ic && p->dilation_w == 1;
+  const ptrdiff_t in_row = (ptrdiff_t)p->dilation_h * p->in.w * ic;
+  int32_t fy0, fy1, fx0, fx1, fy, fx;
+  tml_conv_taps(iy0, p->dilation_h, p->in.h, p->filter.h, &fy0, &fy1);
+  tml_conv_taps(ix0, p->dilation_w, p->in.w, fw, &fx0, &fx1);
+  if (one && fy0 == 0 && fy1 == p->filter.h && fx0 == 0 && fx1 == fw) {
+    const int8_t *src = img + ((ptrdiff_t)iy0 * p->in.w + ix0) * ic;
+    int8_t *d = buf;
+    if (p->filter.h == 1) return src;
+    for (fy = 0; fy < p->filter.h; fy++, src += in_row, d += fw * fc)
+      copy_s8(d, src, fw * fc);
+    return buf;
+  }
+  fill_s8(buf, zp, p->filter.h * fw * fc);
+  if (fx0 >= fx1) return buf;
+  for (fy = fy0; fy < fy1; fy++) {
+    const int8_t *src = img + ((ptrdiff_t)(iy0 + fy * p->dilation_h) *
+                                   p->in.w + ix0 + fx0 * p->dilation_w) *
+                                  ic + cin0;
+    int8_t *d = buf + ((ptrdiff_t)fy * fw + fx0) * fc;
+    if (one) {
+      copy_s8(d, src, (fx1 - fx0) * fc);
+    } else {
+      for (fx = fx0; fx < fx1; fx++, d += fc, src += p->dilation_w * ic)
+        copy_s8(d, src, fc);
+    }
+  }
+  return buf;
+}
+
+/* Channels c0 .. c1 - 1 (c1 - c0 <= CHANNELS) of every output position:
+** bias and in_offset * Sum(filter row) first, then the GEMM. */
+static void conv_channels(const tml_conv_params *p, const int8_t *in,
+                          const int8_t *filter, const int32_t *bias,
+                          int8_t *out, int8_t *rows, int32_t c0,
+                          int32_t c1) {
+  const int32_t k = p->filter.h * p->filter.w * p->filter.c;
+  const int32_t oc = p->out.c, npix = p->out.h * p->out.w;
+  const int32_t per = oc / (p->in.c / p->filter.c);
+  const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
+  const int8_t zp = (int8_t)-p->in_offset;
+  int32_t bsum[CHANNELS];
+  int32_t b, q, j, c, g;
+  gemm32_args a;
+  for (c = c0; c < c1; c++)
+    bsum[c - c0] = (int32_t)((bias ? (uint32_t)bias[c] : 0u) +
+                             (uint32_t)p->in_offset *
+                                 (uint32_t)sum_s8(filter + (size_t)c * k, k));
+  a.blocks = k >> 4;
+  a.tail = k & 15;
+  for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)npix * oc) {
+    for (q = 0; q < npix; q += ROWS) {
+      /* The last three positions overlap the ones before (their outputs
+      ** computed again); fewer than three in a layer repeat the last. */
+      const int32_t q0 = npix >= ROWS ? TML_MIN(q, npix - ROWS) : 0;
+      const int32_t n = TML_MIN(ROWS, npix);
+      for (g = c0 / per; g * per < c1; g++) {
+        const int32_t ca = TML_MAX(c0, g * per), cb = TML_MIN(c1, g * per + per);
+        const int8_t *x[ROWS];
+        for (j = 0; j < ROWS; j++) {
+          const int32_t pos = q0 + TML_MIN(j, n - 1);
+          x[j] = j < n ? conv_row(p, in, g * p->filter.c, pos / p->out.w,
+                                  pos % p->out.w, rows + (size_t)j * k, zp)
+                       : x[j - 1];
+        }
+        a.x0 = x[0];
+        a.x1 = x[1];
+        a.x2 = x[2];
+        for (c = ca; c < cb; c += 4) {
+          const int32_t m = TML_MIN(4, cb - c);
+          const mve_pred16_t pr = vctp32q((uint32_t)m);
+          const tml_mve_rq rq = tml_mve_rq_load(p->mult, p->shift, c, m, 1);
+          const int32x4_t bv = vldrwq_z_s32(bsum + (c - c0), pr);
+          int32_t t[4 * ROWS];
+          a.f = filter + (size_t)c * k;
+          a.k2 = m > 1 ? k : 0;
+          a.t = t;
+          gemm32(&a);
+          if (m > 2) {
+            a.f += 2 * k;
+            a.k2 = m > 3 ? k : 0;
+            a.t = t + 2;
+            gemm32(&a);
+          }
+          for (j = 0; j < n; j++)
+            vstrbq_p_s32(out + (ptrdiff_t)(q0 + j) * oc + c,
+                         tml_mve_requant(
+                             vaddq_s32(vldrwq_z_s32(t + 4 * j, pr), bv), &rq,
+                             p->out_offset, p->act_min, p->act_max),
+                         pr);
+        }
+      }
+    }
+  }
+}
+
+void tml_conv2d_s8_arm_mve(const tml_conv_params *p, const int8_t *in,
+                           const int8_t *filter, const int32_t *bias,
+                           int8_t *out, void *scratch) {
+  int32_t c;
+  for (c = 0; c < p->out.c; c += CHANNELS)
+    conv_channels(p, in, filter, bias, out, (int8_t *)scratch, c,
+                  TML_MIN(c + CHANNELS, p->out.c));
+}
+
+#else
+/* ISO C wants a declaration in every translation unit. */
+typedef int tml_conv_arm_mve_unused;
+#endif
