@@ -327,6 +327,13 @@ static void check_inplace(int depthwise) {
   ns = depthwise ? tml_depthwise_conv2d_s8_inplace_scratch_size(&p)
                  : tml_conv2d_s8_inplace_scratch_size(&p);
   if (ns > MAX_SCRATCH) return;
+#if defined(TML_KERNELS_ARM_MVE)
+  if (!depthwise && (size_t)3 * p.in.c > ns) {
+    failures++;
+    printf("FAIL %s: MVE pixels exceed the planned scratch\n", name);
+    describe_conv(&p);
+  }
+#endif
   fill_conv(nin, nw, p.out.c);
   bias = rnd(0, 4) ? bias_buf : NULL;
   memset(want, 0x11, MAX_OUT + GUARD);

@@ -14,6 +14,8 @@
 ** instructions; the last taps % 16 a predicated load. Four channels of a
 ** position are requantized together on vector lanes.
 **
+** In place (1x1, stride 1) three pixels are copied to the scratch first.
+**
 ** Scratch: three rows of taps bytes, within the DSP kernel's 6 * kp * 2 +
 ** kp (tml_conv2d_s8_dsp_scratch), which the planner reserves (the kernel
 ** set stays TML_KSET_ARM_DSP); tests/target/tt_kernels.c checks it.
@@ -157,8 +159,59 @@ static const int8_t *conv_row(const tml_conv_params *p, const int8_t *img,
   return buf;
 }
 
-/* Channels c0 .. c1 - 1 (c1 - c0 <= CHANNELS) of every output position:
-** bias and in_offset * Sum(filter row) first, then the GEMM. */
+/* bsum[c - c0] = bias[c] + in_offset * Sum(filter row c), c0 <= c < c1
+** (c1 - c0 <= CHANNELS). */
+static void bias_sums(const tml_conv_params *p, const int8_t *filter,
+                      const int32_t *bias, int32_t k, int32_t c0, int32_t c1,
+                      int32_t *bsum) {
+  int32_t c;
+  for (c = c0; c < c1; c++)
+    bsum[c - c0] = (int32_t)((bias ? (uint32_t)bias[c] : 0u) +
+                             (uint32_t)p->in_offset *
+                                 (uint32_t)sum_s8(filter + (size_t)c * k, k));
+}
+
+/* Channels ca .. cb - 1 of the n (<= ROWS) positions whose rows of k taps
+** are x[0 .. n - 1]: position j's outputs start at out + j * out.c, and
+** bsum holds channels from c0 on (bias_sums). Rows past n repeat the last,
+** their outputs not stored. */
+static void gemm(const tml_conv_params *p, const int8_t *const *x, int32_t n,
+                 const int8_t *filter, int32_t k, const int32_t *bsum,
+                 int32_t c0, int32_t ca, int32_t cb, int8_t *out) {
+  const int32_t oc = p->out.c;
+  int32_t c, j;
+  gemm32_args a;
+  a.x0 = x[0];
+  a.x1 = x[n > 1 ? 1 : 0];
+  a.x2 = x[n - 1];
+  a.blocks = k >> 4;
+  a.tail = k & 15;
+  for (c = ca; c < cb; c += 4) {
+    const int32_t m = TML_MIN(4, cb - c);
+    const mve_pred16_t pr = vctp32q((uint32_t)m);
+    const tml_mve_rq rq = tml_mve_rq_load(p->mult, p->shift, c, m, 1);
+    const int32x4_t bv = vldrwq_z_s32(bsum + (c - c0), pr);
+    int32_t t[4 * ROWS];
+    a.f = filter + (size_t)c * k;
+    a.k2 = m > 1 ? k : 0;
+    a.t = t;
+    gemm32(&a);
+    if (m > 2) {
+      a.f += 2 * k;
+      a.k2 = m > 3 ? k : 0;
+      a.t = t + 2;
+      gemm32(&a);
+    }
+    for (j = 0; j < n; j++)
+      vstrbq_p_s32(out + (ptrdiff_t)j * oc + c,
+                   tml_mve_requant(vaddq_s32(vldrwq_z_s32(t + 4 * j, pr), bv),
+                                   &rq, p->out_offset, p->act_min,
+                                   p->act_max),
+                   pr);
+  }
+}
+
+/* Channels c0 .. c1 - 1 (c1 - c0 <= CHANNELS) of every output position. */
 static void conv_channels(const tml_conv_params *p, const int8_t *in,
                           const int8_t *filter, const int32_t *bias,
                           int8_t *out, int8_t *rows, int32_t c0,
@@ -169,14 +222,8 @@ static void conv_channels(const tml_conv_params *p, const int8_t *in,
   const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
   const int8_t zp = (int8_t)-p->in_offset;
   int32_t bsum[CHANNELS];
-  int32_t b, q, j, c, g;
-  gemm32_args a;
-  for (c = c0; c < c1; c++)
-    bsum[c - c0] = (int32_t)((bias ? (uint32_t)bias[c] : 0u) +
-                             (uint32_t)p->in_offset *
-                                 (uint32_t)sum_s8(filter + (size_t)c * k, k));
-  a.blocks = k >> 4;
-  a.tail = k & 15;
+  int32_t b, q, j, g;
+  bias_sums(p, filter, bias, k, c0, c1, bsum);
   for (b = 0; b < p->out.n; b++, in += image, out += (ptrdiff_t)npix * oc) {
     for (q = 0; q < npix; q += ROWS) {
       /* The last three positions overlap the ones before (their outputs
@@ -184,40 +231,12 @@ static void conv_channels(const tml_conv_params *p, const int8_t *in,
       const int32_t q0 = npix >= ROWS ? TML_MIN(q, npix - ROWS) : 0;
       const int32_t n = TML_MIN(ROWS, npix);
       for (g = c0 / per; g * per < c1; g++) {
-        const int32_t ca = TML_MAX(c0, g * per), cb = TML_MIN(c1, g * per + per);
         const int8_t *x[ROWS];
-        for (j = 0; j < ROWS; j++) {
-          const int32_t pos = q0 + TML_MIN(j, n - 1);
-          x[j] = j < n ? conv_row(p, in, g * p->filter.c, pos / p->out.w,
-                                  pos % p->out.w, rows + (size_t)j * k, zp)
-                       : x[j - 1];
-        }
-        a.x0 = x[0];
-        a.x1 = x[1];
-        a.x2 = x[2];
-        for (c = ca; c < cb; c += 4) {
-          const int32_t m = TML_MIN(4, cb - c);
-          const mve_pred16_t pr = vctp32q((uint32_t)m);
-          const tml_mve_rq rq = tml_mve_rq_load(p->mult, p->shift, c, m, 1);
-          const int32x4_t bv = vldrwq_z_s32(bsum + (c - c0), pr);
-          int32_t t[4 * ROWS];
-          a.f = filter + (size_t)c * k;
-          a.k2 = m > 1 ? k : 0;
-          a.t = t;
-          gemm32(&a);
-          if (m > 2) {
-            a.f += 2 * k;
-            a.k2 = m > 3 ? k : 0;
-            a.t = t + 2;
-            gemm32(&a);
-          }
-          for (j = 0; j < n; j++)
-            vstrbq_p_s32(out + (ptrdiff_t)(q0 + j) * oc + c,
-                         tml_mve_requant(
-                             vaddq_s32(vldrwq_z_s32(t + 4 * j, pr), bv), &rq,
-                             p->out_offset, p->act_min, p->act_max),
-                         pr);
-        }
+        for (j = 0; j < n; j++)
+          x[j] = conv_row(p, in, g * p->filter.c, (q0 + j) / p->out.w,
+                          (q0 + j) % p->out.w, rows + (size_t)j * k, zp);
+        gemm(p, x, n, filter, k, bsum, c0, TML_MAX(c0, g * per),
+             TML_MIN(c1, g * per + per), out + (ptrdiff_t)q0 * oc);
       }
     }
   }
@@ -230,6 +249,38 @@ void tml_conv2d_s8_arm_mve(const tml_conv_params *p, const int8_t *in,
   for (c = 0; c < p->out.c; c += CHANNELS)
     conv_channels(p, in, filter, bias, out, (int8_t *)scratch, c,
                   TML_MIN(c + CHANNELS, p->out.c));
+}
+
+/* 1x1 stride 1 in place: three pixels are copied to the scratch (3 * in.c
+** bytes, within the DSP kernel's 6 * kp * 2), then their outputs written
+** over them. Forward when an output pixel is not wider than an input pixel
+** (outputs q..q+2 end before input q+3 starts), backward otherwise (they
+** start at or after input q, and inputs below q are untouched). Past 64
+** output channels each block computes its bias sums again. */
+void tml_conv2d_s8_inplace_arm_mve(const tml_conv_params *p, int8_t *data,
+                                   const int8_t *filter, const int32_t *bias,
+                                   void *scratch) {
+  const int32_t npix = p->in.n * p->in.h * p->in.w;
+  const int32_t ic = p->in.c, oc = p->out.c;
+  const int forward = oc <= ic;
+  int8_t *rows = (int8_t *)scratch;
+  int32_t bsum[CHANNELS];
+  int32_t done, j, c;
+  for (done = 0; done < npix; done += ROWS) {
+    const int32_t n = TML_MIN(ROWS, npix - done);
+    const int32_t q = forward ? done : npix - done - n;
+    const int8_t *x[ROWS];
+    for (j = 0; j < n; j++) {
+      copy_s8(rows + (size_t)j * ic, data + (ptrdiff_t)(q + j) * ic, ic);
+      x[j] = rows + (size_t)j * ic;
+    }
+    for (c = 0; c < oc; c += CHANNELS) {
+      const int32_t c1 = TML_MIN(c + CHANNELS, oc);
+      if (done == 0 || oc > CHANNELS)
+        bias_sums(p, filter, bias, ic, c, c1, bsum);
+      gemm(p, x, n, filter, ic, bsum, c, c, c1, data + (ptrdiff_t)q * oc);
+    }
+  }
 }
 
 #else
