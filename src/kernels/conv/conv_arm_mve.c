@@ -283,6 +283,155 @@ void tml_conv2d_s8_inplace_arm_mve(const tml_conv_params *p, int8_t *data,
   }
 }
 
+/* ------------------------------------------------------------ depthwise */
+
+/* Four channels' taps of one output position on int32 lanes (MVE has no
+** lane-wise multiply-accumulate of two vectors: VMUL, then VADD): x and w
+** at tap (fy0, fx0) of rows fy0 .. fy1 - 1 and columns fx0 .. fx1 - 1; w
+** steps fw * C per row, x `row` per row, `tap` per column. With `off`, the
+** input offset is added to each tap (a window at the border, whose
+** padding taps are left out); otherwise it is in acc already. */
+static inline __attribute__((always_inline)) int32x4_t dw_taps(
+    int32x4_t acc, const int8_t *x, const int8_t *w, int32_t nfy,
+    int32_t nfx, ptrdiff_t row, ptrdiff_t tap, ptrdiff_t wrow,
+    ptrdiff_t wtap, int border, int32_t off, mve_pred16_t pr, int pred) {
+  int32_t fy, fx;
+  for (fy = 0; fy < nfy; fy++, x += row, w += wrow) {
+    const int8_t *xt = x, *wt = w;
+    for (fx = 0; fx < nfx; fx++, xt += tap, wt += wtap) {
+      int32x4_t xv = pred ? vldrbq_z_s32(xt, pr) : vldrbq_s32(xt);
+      const int32x4_t wv = pred ? vldrbq_z_s32(wt, pr) : vldrbq_s32(wt);
+      if (border) xv = vaddq_n_s32(xv, off);
+      acc = vaddq_s32(acc, vmulq_s32(xv, wv));
+    }
+  }
+  return acc;
+}
+
+/* Taps of a window inside the image whose four channels' weights, widened,
+** sit at wq (four int32 per tap: immediate offsets, no address
+** arithmetic). 3x3 unrolled. */
+static inline __attribute__((always_inline)) int32x4_t dw_inside(
+    int32x4_t acc, const int8_t *x, const int32_t *wq, int32_t fh,
+    int32_t fw, ptrdiff_t row, ptrdiff_t tap) {
+  int32_t fy, fx;
+  if (fh == 3 && fw == 3) {
+    for (fy = 0; fy < 3; fy++, x += row, wq += 12) {
+      const int8_t *x1 = x + tap, *x2 = x1 + tap;
+      acc = vaddq_s32(acc, vmulq_s32(vldrbq_s32(x), vldrwq_s32(wq)));
+      acc = vaddq_s32(acc, vmulq_s32(vldrbq_s32(x1), vldrwq_s32(wq + 4)));
+      acc = vaddq_s32(acc, vmulq_s32(vldrbq_s32(x2), vldrwq_s32(wq + 8)));
+    }
+    return acc;
+  }
+  for (fy = 0; fy < fh; fy++, x += row) {
+    const int8_t *xt = x;
+    for (fx = 0; fx < fw; fx++, xt += tap, wq += 4)
+      acc = vaddq_s32(acc, vmulq_s32(vldrbq_s32(xt), vldrwq_s32(wq)));
+  }
+  return acc;
+}
+
+/* The most taps whose widened weights go on the stack (400 bytes). */
+#define DW_TAPS 25
+
+/* Depth multiplier 1 only (the others: the DSP kernel): four channels at a
+** time (the outer loop, so their rescaling and weights stay put), every
+** output position straight from the NHWC input. Windows inside the image
+** take the four channels' weights widened to int32 on the stack (up to
+** DW_TAPS taps; larger filters read them from the filter) and a bias
+** holding in_offset * Sum(w); at the border only the taps inside the image
+** are summed, each with the offset. No scratch. */
+void tml_depthwise_conv2d_s8_arm_mve(const tml_conv_params *p,
+                                     const int8_t *in, const int8_t *filter,
+                                     const int32_t *bias, int8_t *out,
+                                     void *scratch) {
+  const int32_t C = p->in.c, fh = p->filter.h, fw = p->filter.w;
+  const int32_t taps = fh * fw;
+  const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * C;
+  const ptrdiff_t row = (ptrdiff_t)p->dilation_h * p->in.w * C;
+  const ptrdiff_t tap = (ptrdiff_t)p->dilation_w * C;
+  const int32_t off = p->in_offset;
+  /* Output columns whose windows are inside the image along x. */
+  const int32_t span_w = (fw - 1) * p->dilation_w;
+  int32_t ox_lo = (p->pad_w + p->stride_w - 1) / p->stride_w;
+  int32_t ox_hi = p->in.w - 1 - span_w + p->pad_w >= 0
+                      ? (p->in.w - 1 - span_w + p->pad_w) / p->stride_w + 1
+                      : 0;
+  int32_t wq[DW_TAPS * 4];
+  int32_t c, b, oy, ox, t;
+  if (p->depth_multiplier != 1 || taps > DW_TAPS) {
+    tml_depthwise_conv2d_s8_arm_dsp(p, in, filter, bias, out, scratch);
+    return;
+  }
+  ox_hi = TML_MIN(ox_hi, p->out.w);
+  if (ox_lo > ox_hi) ox_lo = ox_hi;
+  for (c = 0; c < C; c += 4) {
+    const int32_t n = TML_MIN(4, C - c);
+    const mve_pred16_t pr = vctp32q((uint32_t)n);
+    /* The quad's rescaling, bias, and bias + in_offset * Sum(w), read
+    ** from memory at each output: held in registers they would leave the
+    ** taps too few. */
+    int32_t qv[5][4];
+    int32x4_t wsum = vdupq_n_s32(0);
+    const int8_t *img = in + c;
+    int8_t *o = out + c;
+    {
+      const tml_mve_rq rq = tml_mve_rq_load(p->mult, p->shift, c, n, 1);
+      const int32x4_t bv = bias ? vldrwq_z_s32(bias + c, pr) : vdupq_n_s32(0);
+      for (t = 0; t < taps; t++) {
+        const int32x4_t wv = vldrbq_z_s32(filter + (ptrdiff_t)t * C + c, pr);
+        vstrwq_s32(wq + 4 * t, wv);
+        wsum = vaddq_s32(wsum, wv);
+      }
+      vstrwq_s32(qv[0], rq.mult);
+      vstrwq_s32(qv[1], rq.left);
+      vstrwq_s32(qv[2], rq.right);
+      vstrwq_s32(qv[3], bv);
+      vstrwq_s32(qv[4], vmlaq_n_s32(bv, wsum, off));
+    }
+    for (b = 0; b < p->out.n; b++, img += image) {
+      for (oy = 0; oy < p->out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_h;
+        int32_t fy0, fy1;
+        tml_conv_taps(iy0, p->dilation_h, p->in.h, fh, &fy0, &fy1);
+        for (ox = 0; ox < p->out.w; ox++, o += C) {
+          const int32_t ix0 = ox * p->stride_w - p->pad_w;
+          tml_mve_rq rq;
+          int32x4_t acc;
+          if (fy0 == 0 && fy1 == fh && ox >= ox_lo && ox < ox_hi) {
+            const int8_t *x = img + ((ptrdiff_t)iy0 * p->in.w + ix0) * C;
+            acc = n == 4 ? dw_inside(vldrwq_s32(qv[4]), x, wq, fh, fw, row,
+                                     tap)
+                         : dw_taps(vldrwq_s32(qv[4]), x, filter + c, fh, fw,
+                                   row, tap, (ptrdiff_t)fw * C, C, 0, off, pr,
+                                   1);
+          } else {
+            int32_t fx0, fx1;
+            tml_conv_taps(ix0, p->dilation_w, p->in.w, fw, &fx0, &fx1);
+            acc = vldrwq_s32(qv[3]);
+            if (fy1 > fy0 && fx1 > fx0) {
+              const int8_t *x =
+                  img + ((ptrdiff_t)(iy0 + fy0 * p->dilation_h) * p->in.w +
+                         ix0 + (ptrdiff_t)fx0 * p->dilation_w) * C;
+              acc = dw_taps(acc, x,
+                            filter + ((ptrdiff_t)fy0 * fw + fx0) * C + c,
+                            fy1 - fy0, fx1 - fx0, row, tap, (ptrdiff_t)fw * C,
+                            C, 1, off, pr, 1);
+            }
+          }
+          rq.mult = vldrwq_s32(qv[0]);
+          rq.left = vldrwq_s32(qv[1]);
+          rq.right = vldrwq_s32(qv[2]);
+          vstrbq_p_s32(o, tml_mve_requant(acc, &rq, p->out_offset,
+                                          p->act_min, p->act_max),
+                       pr);
+        }
+      }
+    }
+  }
+}
+
 #else
 /* ISO C wants a declaration in every translation unit. */
 typedef int tml_conv_arm_mve_unused;

@@ -199,7 +199,9 @@ tml_status tml_depthwise_conv2d_f32_init(tml_conv_params *p,
 void tml_depthwise_conv2d_s8(const tml_conv_params *p, const int8_t *in,
                              const int8_t *filter, const int32_t *bias,
                              int8_t *out, void *scratch) {
-#if defined(TML_KERNELS_ARM_DSP)
+#if defined(TML_KERNELS_ARM_MVE)
+  tml_depthwise_conv2d_s8_arm_mve(p, in, filter, bias, out, scratch);
+#elif defined(TML_KERNELS_ARM_DSP)
   tml_depthwise_conv2d_s8_arm_dsp(p, in, filter, bias, out, scratch);
 #else
 #if TML_KERNELS_X86
