@@ -92,6 +92,11 @@ void tml_depthwise_conv2d_s8_arm_mve(const tml_conv_params *p,
                                      const int8_t *in, const int8_t *filter,
                                      const int32_t *bias, int8_t *out,
                                      void *scratch);
+void tml_depthwise_conv2d_s8_inplace_arm_mve(const tml_conv_params *p,
+                                             int8_t *data,
+                                             const int8_t *filter,
+                                             const int32_t *bias,
+                                             void *scratch);
 void tml_fully_connected_s8_arm_mve(const tml_fc_params *p, const int8_t *in,
                                     const int8_t *w, const int32_t *bias,
                                     int8_t *out);

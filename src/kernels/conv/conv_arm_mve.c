@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "tml_arm_mve.h"
+#include "tml_conv_dsp.h"
 #include "tml_conv_util.h"
 
 #define ROWS 3
@@ -34,6 +35,9 @@
 /* Channels whose bias and in_offset * Sum(filter row) sit on the stack at
 ** a time (256 bytes); a wider layer builds its rows once per such group. */
 #define CHANNELS 64
+
+/* The most depthwise taps whose weights go on the stack (400 bytes). */
+#define DW_TAPS 25
 
 /* Three rows by two filter rows (the second k2 bytes after the first; 0
 ** repeats it): t[4 * j + i] = Sum of row j times filter row i. */
@@ -332,8 +336,191 @@ static inline __attribute__((always_inline)) int32x4_t dw_inside(
   return acc;
 }
 
-/* The most taps whose widened weights go on the stack (400 bytes). */
-#define DW_TAPS 25
+/* The padded plane of one input channel: every tap any output reads, the
+** zero point around the image. */
+static size_t dw_plane_size(const tml_conv_params *p) {
+  return (size_t)((p->out.w - 1) * p->stride_w +
+                  (p->filter.w - 1) * p->dilation_w + 1) *
+         (size_t)((p->out.h - 1) * p->stride_h +
+                  (p->filter.h - 1) * p->dilation_h + 1);
+}
+
+/* Whether the plane path runs: stride 1 along rows of at least 8 outputs
+** (shorter rows and strides do better, in the measurements, four channels
+** per position or with the DSP kernel), at most DW_TAPS taps, and
+** the plane fits the DSP kernel's scratch (out of place or in place),
+** which the planner reserves. */
+static int dw_plane_ok(const tml_conv_params *p, int in_place) {
+  const int t = tml_dw_dsp_transposed(p);
+  return p->depth_multiplier == 1 && p->filter.h * p->filter.w <= DW_TAPS &&
+         (t ? p->stride_h : p->stride_w) == 1 &&
+         (t ? p->dilation_h : p->dilation_w) == 1 &&
+         (t ? p->out.h : p->out.w) >= 8 &&
+         dw_plane_size(p) <= tml_depthwise_conv2d_s8_dsp_scratch(p, in_place);
+}
+
+/* The layer seen along the vector lanes' axis (x, or y when the output is
+** taller than wide, as the DSP kernel's tml_dw_dsp_transposed): outputs
+** along and across, strides, dilations, padding, filter taps along and
+** across; the filter's steps per tap along and across; the input's and
+** the output's steps (bytes) per pixel along and across. */
+typedef struct dw_geom {
+  int32_t na, nb, sa, sb, da, db, pa, pb, fa, fb, ia, ib;
+  int32_t wfa, wfb;
+  ptrdiff_t in_a, in_b, out_a, out_b;
+} dw_geom;
+
+static void dw_geom_init(const tml_conv_params *p, dw_geom *g) {
+  const int t = tml_dw_dsp_transposed(p);
+  const int32_t C = p->in.c;
+  g->na = t ? p->out.h : p->out.w;
+  g->nb = t ? p->out.w : p->out.h;
+  g->sa = t ? p->stride_h : p->stride_w;
+  g->sb = t ? p->stride_w : p->stride_h;
+  g->da = t ? p->dilation_h : p->dilation_w;
+  g->db = t ? p->dilation_w : p->dilation_h;
+  g->pa = t ? p->pad_h : p->pad_w;
+  g->pb = t ? p->pad_w : p->pad_h;
+  g->fa = t ? p->filter.h : p->filter.w;
+  g->fb = t ? p->filter.w : p->filter.h;
+  g->ia = t ? p->in.h : p->in.w;
+  g->ib = t ? p->in.w : p->in.h;
+  g->wfa = t ? p->filter.w : 1;
+  g->wfb = t ? 1 : p->filter.w;
+  g->in_a = (ptrdiff_t)(t ? p->in.w : 1) * C;
+  g->in_b = (ptrdiff_t)(t ? 1 : p->in.w) * C;
+  g->out_a = (ptrdiff_t)(t ? p->out.w : 1) * C;
+  g->out_b = (ptrdiff_t)(t ? 1 : p->out.w) * C;
+}
+
+/* Four outputs' sums along a plane row: 3 taps along at stride 1, three
+** rows `row` apart, each tap one load of four adjacent bytes (immediate
+** offsets) and one VMLA by its weight as a scalar; w in plane order. */
+static inline __attribute__((always_inline)) int32x4_t dw_3x3(
+    int32x4_t acc, const int8_t *x, ptrdiff_t row, const int32_t *w,
+    mve_pred16_t pr, int pred) {
+  const int8_t *x1 = x + row, *x2 = x1 + row;
+#define DW_LD(a) (pred ? vldrbq_z_s32((a), pr) : vldrbq_s32(a))
+  acc = vmlaq_n_s32(acc, DW_LD(x), w[0]);
+  acc = vmlaq_n_s32(acc, DW_LD(x + 1), w[1]);
+  acc = vmlaq_n_s32(acc, DW_LD(x + 2), w[2]);
+  acc = vmlaq_n_s32(acc, DW_LD(x1), w[3]);
+  acc = vmlaq_n_s32(acc, DW_LD(x1 + 1), w[4]);
+  acc = vmlaq_n_s32(acc, DW_LD(x1 + 2), w[5]);
+  acc = vmlaq_n_s32(acc, DW_LD(x2), w[6]);
+  acc = vmlaq_n_s32(acc, DW_LD(x2 + 1), w[7]);
+  acc = vmlaq_n_s32(acc, DW_LD(x2 + 2), w[8]);
+#undef DW_LD
+  return acc;
+}
+
+/* One channel's outputs from its plane (dw_plane), four along a row at a
+** time; `three`: a 3x3 filter, unrolled (a constant, so each instance
+** keeps its registers to itself). */
+static inline __attribute__((always_inline)) void dw_outputs(
+    const tml_conv_params *p, const dw_geom *g, const int8_t *plane,
+    int32_t Wa, const int32_t *wt, uint32_t bs, const tml_mve_rq *rq,
+    uint32x4_t soff, int8_t *out, int three) {
+  const ptrdiff_t row = (ptrdiff_t)g->db * Wa;
+  int32_t ob, oa, fb, fa, t;
+  for (ob = 0; ob < g->nb; ob++) {
+    const int8_t *r = plane + (ptrdiff_t)ob * g->sb * Wa;
+    int8_t *o = out + ob * g->out_b;
+    for (oa = 0; oa < g->na; oa += 4) {
+      const int32_t left = g->na - oa;
+      const mve_pred16_t pr = vctp32q((uint32_t)left);
+      const int8_t *x = r + oa;
+      int32x4_t acc = vdupq_n_s32((int32_t)bs);
+      if (three) {
+        acc = left >= 4 ? dw_3x3(acc, x, row, wt, pr, 0)
+                        : dw_3x3(acc, x, row, wt, pr, 1);
+      } else {
+        for (fb = 0, t = 0; fb < g->fb; fb++, x += row)
+          for (fa = 0; fa < g->fa; fa++, t++)
+            acc = vmlaq_n_s32(acc, vldrbq_z_s32(x + fa, pr), wt[t]);
+      }
+      vstrbq_scatter_offset_p_s32(
+          o + oa * g->out_a, soff,
+          tml_mve_requant(acc, rq, p->out_offset, p->act_min, p->act_max),
+          pr);
+    }
+  }
+}
+
+/* One channel at a time: its input gathered into the plane (VLDRB gather,
+** four pixels apart per instruction; rows along the output's longer side),
+** then four outputs along a plane row per step (stride 1 along the rows),
+** each tap four adjacent inputs (one load) times its weight as a scalar
+** (VMLA): 4 MACs in 2 instructions (3x3 unrolled), the offset folded into the bias (padding taps
+** read the zero point). The outputs are scattered. In place the whole
+** channel is in the plane before its outputs overwrite it (an output lands
+** only on its own channel's inputs). */
+static void dw_plane(const tml_conv_params *p, const int8_t *in,
+                     const int8_t *filter, const int32_t *bias, int8_t *out,
+                     int8_t *plane) {
+  const int32_t C = p->in.c;
+  dw_geom g;
+  int32_t Wa, Hb, na_in, nb_in;
+  ptrdiff_t in_img, out_img;
+  uint32x4_t lane, ioff, soff;
+  int32_t wt[DW_TAPS];
+  int32_t b, c, t, ib, ia, fb, fa;
+  dw_geom_init(p, &g);
+  Wa = (g.na - 1) * g.sa + (g.fa - 1) * g.da + 1;
+  Hb = (g.nb - 1) * g.sb + (g.fb - 1) * g.db + 1;
+  na_in = TML_MIN(g.ia, Wa - g.pa);
+  nb_in = TML_MIN(g.ib, Hb - g.pb);
+  in_img = (ptrdiff_t)p->in.h * p->in.w * C;
+  out_img = (ptrdiff_t)p->out.h * p->out.w * C;
+  lane = vidupq_n_u32(0, 1);
+  ioff = vmulq_n_u32(lane, (uint32_t)g.in_a);
+  soff = vmulq_n_u32(lane, (uint32_t)g.out_a);
+  fill_s8(plane, (int8_t)-p->in_offset, Wa * Hb);
+  for (b = 0; b < p->in.n; b++, in += in_img, out += out_img) {
+    for (c = 0; c < C; c++) {
+      const int32_t shift = p->shift[c];
+      uint32_t bs = bias ? (uint32_t)bias[c] : 0u;
+      tml_mve_rq rq;
+      for (ib = 0; ib < nb_in; ib++) {
+        const int8_t *src = in + ib * g.in_b + c;
+        int8_t *dst = plane + (ptrdiff_t)(ib + g.pb) * Wa + g.pa;
+        for (ia = 0; ia < na_in; ia += 4) {
+          const mve_pred16_t pr = vctp32q((uint32_t)(na_in - ia));
+          vstrbq_p_s32(dst + ia,
+                       vldrbq_gather_offset_z_s32(src + ia * g.in_a, ioff, pr),
+                       pr);
+        }
+      }
+      /* The weights in plane order: along, then across. */
+      for (fb = 0, t = 0; fb < g.fb; fb++)
+        for (fa = 0; fa < g.fa; fa++, t++) {
+          wt[t] = filter[(ptrdiff_t)(fb * g.wfb + fa * g.wfa) * C + c];
+          bs += (uint32_t)p->in_offset * (uint32_t)wt[t];
+        }
+      rq.mult = vdupq_n_s32(p->mult[c]);
+      rq.left = vdupq_n_s32(shift > 0 ? shift : 0);
+      rq.right = vdupq_n_s32(shift > 0 ? 0 : shift);
+      if (g.fa == 3 && g.fb == 3)
+        dw_outputs(p, &g, plane, Wa, wt, bs, &rq, soff, out + c, 1);
+      else
+        dw_outputs(p, &g, plane, Wa, wt, bs, &rq, soff, out + c, 0);
+    }
+  }
+}
+
+/* In place: the plane (the whole channel) fits the DSP kernel's in-place
+** scratch, which holds the channel's padded plane too; the layers the
+** plane path does not take stay with the DSP kernel. */
+void tml_depthwise_conv2d_s8_inplace_arm_mve(const tml_conv_params *p,
+                                             int8_t *data,
+                                             const int8_t *filter,
+                                             const int32_t *bias,
+                                             void *scratch) {
+  if (dw_plane_ok(p, 1))
+    dw_plane(p, data, filter, bias, data, (int8_t *)scratch);
+  else
+    tml_depthwise_conv2d_s8_inplace_arm_dsp(p, data, filter, bias, scratch);
+}
 
 /* Depth multiplier 1 only (the others: the DSP kernel): four channels at a
 ** time (the outer loop, so their rescaling and weights stay put), every
@@ -360,6 +547,10 @@ void tml_depthwise_conv2d_s8_arm_mve(const tml_conv_params *p,
                       : 0;
   int32_t wq[DW_TAPS * 4];
   int32_t c, b, oy, ox, t;
+  if (dw_plane_ok(p, 0)) {
+    dw_plane(p, in, filter, bias, out, (int8_t *)scratch);
+    return;
+  }
   if (p->depth_multiplier != 1 || taps > DW_TAPS) {
     tml_depthwise_conv2d_s8_arm_dsp(p, in, filter, bias, out, scratch);
     return;

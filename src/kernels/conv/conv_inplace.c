@@ -45,7 +45,9 @@ size_t tml_depthwise_conv2d_s8_inplace_scratch_size(const tml_conv_params *p) {
 void tml_depthwise_conv2d_s8_inplace(const tml_conv_params *p, int8_t *data,
                                      const int8_t *filter, const int32_t *bias,
                                      void *scratch) {
-#if defined(TML_KERNELS_ARM_DSP)
+#if defined(TML_KERNELS_ARM_MVE)
+  tml_depthwise_conv2d_s8_inplace_arm_mve(p, data, filter, bias, scratch);
+#elif defined(TML_KERNELS_ARM_DSP)
   tml_depthwise_conv2d_s8_inplace_arm_dsp(p, data, filter, bias, scratch);
 #else
   tml_depthwise_conv2d_s8_inplace_portable(p, data, filter, bias, scratch);
