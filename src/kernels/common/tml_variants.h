@@ -4,8 +4,9 @@
 ** A kernel's portable C version is <name>_portable; architecture variants sit
 ** beside it as <name>_arm_dsp (Cortex-M DSP extension), <name>_arm_mve
 ** (Cortex-M Helium), <name>_avx2 (x86-64), ... The public <name> picks one:
-** at build time on a device, at run time (CPU check) on the host. Every variant must give the portable version's
-** bytes exactly; tests/unit/test_variants.c checks that on random cases.
+** at build time on a device, at run time (CPU check) on the host. Every
+** variant must give the portable version's bytes exactly;
+** tests/unit/test_variants.c checks that on random cases.
 */
 #ifndef TML_VARIANTS_H
 #define TML_VARIANTS_H

@@ -516,8 +516,8 @@ static inline __attribute__((always_inline)) void dw_outputs(
 ** four pixels apart per instruction; rows along the output's longer side),
 ** then four outputs along a plane row per step (stride 1 along the rows),
 ** each tap four adjacent inputs (one load) times its weight as a scalar
-** (VMLA): 4 MACs in 2 instructions (3x3 unrolled), the offset folded into the bias (padding taps
-** read the zero point). The outputs are scattered. In place the whole
+** (VMLA): 4 MACs in 2 instructions (3x3: dw3), the offset folded into the
+** bias (padding taps read the zero point). The outputs are scattered. In place the whole
 ** channel is in the plane before its outputs overwrite it (an output lands
 ** only on its own channel's inputs). */
 static void dw_plane(const tml_conv_params *p, const int8_t *in,
