@@ -85,9 +85,12 @@ typedef struct dwc_tap {
   "smlatt %[a3], r10, r9, %[a3]\n\t"
 
 /* a (channels 0, 2, 1, 3) += the taps t .. end - 1 of the window at x:
-** one, two, then four at a time. */
-static inline void dwc_taps(const dwc_tap *t, const dwc_tap *end,
-                            uintptr_t x, uint32_t offp, int32_t *a) {
+** one, two, then four at a time. Out of line: only the rare paths take it
+** (dwc_line_fast has its own copy). */
+__attribute__((noinline)) static void dwc_taps(const dwc_tap *t,
+                                               const dwc_tap *end,
+                                               uintptr_t x, uint32_t offp,
+                                               int32_t *a) {
   int32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
   uint32_t e;
   __asm__ volatile(
