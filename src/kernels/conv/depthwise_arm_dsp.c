@@ -438,9 +438,9 @@ static void dwc_group(const tml_conv_params *p, const dwc_geom *g,
 
 /* Channel c of one image, when the channels are not whole groups of 4
 ** (out of place only). */
-static void dwc_channel(const tml_conv_params *p, const dwc_geom *g,
-                        const int8_t *in, const int8_t *filter,
-                        const int32_t *bias, int32_t c, int8_t *out) {
+__attribute__((cold)) static void dwc_channel(
+    const tml_conv_params *p, const dwc_geom *g, const int8_t *in,
+    const int8_t *filter, const int32_t *bias, int32_t c, int8_t *out) {
   int32_t oy, ox, i, j;
   for (oy = 0; oy < g->oh; oy++) {
     const int32_t iy = oy * g->sh - g->ph;

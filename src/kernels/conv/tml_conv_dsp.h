@@ -132,7 +132,7 @@ static inline size_t tml_dw_dsp_rows(const tml_conv_params *p, int32_t n) {
 ** of depthwise_arm_dsp.c works on the NHWC input directly, four channels
 ** per word, with no per-channel setup, which on small planes costs more
 ** than the plane kernel's faster taps save (measured: vww's 6x6-output
-** layers -23% and -42%, its 3x3 ones -45% and -60%, str_ww's -56 to -60%;
+** layers -23% and -43%, its 3x3 ones -45% and -60%, str_ww's -56 to -60%;
 ** kws's 25x5 layers would be 35% slower, vww's 12x12 ones 5%). Its lines
 ** of outputs run along x, or along y when the output is one column wide.
 ** In place (whole groups of 4 channels) an output waits in a ring until no
