@@ -197,6 +197,35 @@ static void random_geometry(tml_conv_params *p, int32_t max_hw) {
   }
 }
 
+/* Small planes of many channels, as in the later layers of MobileNets and
+** DS-CNNs: 3x3 mostly, SAME or VALID, stride 1 or 2, now and then a
+** dilation or a one-column image. */
+static void small_geometry(tml_conv_params *p) {
+  const int32_t f = rnd(0, 3);
+  int32_t eh, ew;
+  p->in.n = p->out.n = rnd(0, 3) ? 1 : rnd(2, 3);
+  p->in.h = rnd(1, 8);
+  p->in.w = rnd(0, 4) ? rnd(1, 8) : 1;
+  p->filter.h = f ? 3 : rnd(1, 5);
+  p->filter.w = p->in.w == 1 && rnd(0, 1) ? 1 : f ? 3 : rnd(1, 5);
+  p->stride_h = rnd(1, 2);
+  p->stride_w = rnd(1, 2);
+  p->dilation_h = rnd(0, 5) ? 1 : 2;
+  p->dilation_w = rnd(0, 5) ? 1 : 2;
+  eh = (p->filter.h - 1) * p->dilation_h + 1;
+  ew = (p->filter.w - 1) * p->dilation_w + 1;
+  if (rnd(0, 1) && eh <= p->in.h && ew <= p->in.w) {
+    p->out.h = (p->in.h - eh) / p->stride_h + 1;
+    p->out.w = (p->in.w - ew) / p->stride_w + 1;
+    p->pad_h = p->pad_w = 0;
+  } else {
+    p->out.h = (p->in.h + p->stride_h - 1) / p->stride_h;
+    p->out.w = (p->in.w + p->stride_w - 1) / p->stride_w;
+    p->pad_h = max0(((p->out.h - 1) * p->stride_h + eh - p->in.h) / 2);
+    p->pad_w = max0(((p->out.w - 1) * p->stride_w + ew - p->in.w) / 2);
+  }
+}
+
 static int32_t channels(void) {
   const int32_t k = rnd(0, 4);
   return k == 0 ? rnd(1, 7) : k == 1 ? 4 * rnd(1, 16) : k == 2 ? 8 * rnd(1, 8)
@@ -271,11 +300,17 @@ static void check_depthwise(void) {
   tml_conv_params p;
   const int32_t *bias;
   size_t nin, nw, nout, ns;
-  /* Now and then a large image of few channels: its plane comes in bands. */
-  const int large = rnd(0, 3) == 0;
+  /* Now and then a large image of few channels: its plane comes in bands;
+  ** as often a small one of many channels. */
+  const int32_t kind = rnd(0, 3);
   memset(&p, 0, sizeof p);
-  random_geometry(&p, large ? 64 : 16);
-  p.in.c = large ? rnd(1, 5) : channels();
+  if (kind == 1) {
+    small_geometry(&p);
+    p.in.c = rnd(0, 1) ? 4 * rnd(1, 64) : rnd(4, 70);
+  } else {
+    random_geometry(&p, kind == 0 ? 64 : 16);
+    p.in.c = kind == 0 ? rnd(1, 5) : channels();
+  }
   p.depth_multiplier = rnd(0, 5) ? 1 : rnd(2, 3);
   p.filter.n = 1;
   p.filter.c = p.out.c = p.in.c * p.depth_multiplier;
@@ -305,8 +340,13 @@ static void check_inplace(int depthwise) {
   size_t nin, nw, nout, ns;
   memset(&p, 0, sizeof p);
   if (depthwise) {
-    random_geometry(&p, 16);
-    p.in.c = channels();
+    if (rnd(0, 1)) {
+      small_geometry(&p);
+      p.in.c = rnd(0, 1) ? 4 * rnd(1, 64) : rnd(4, 70);
+    } else {
+      random_geometry(&p, 16);
+      p.in.c = channels();
+    }
     p.depth_multiplier = 1;
     p.filter.n = 1;
     p.filter.c = p.out.c = p.in.c;

@@ -68,6 +68,14 @@ void tml_depthwise_conv2d_s8_inplace_arm_dsp(const tml_conv_params *p,
                                              const int8_t *filter,
                                              const int32_t *bias,
                                              void *scratch);
+/* The depthwise variants' path for the layers tml_dw_dsp_nhwc picks
+** (depthwise_arm_dsp.c); in place it needs tml_dw_dsp_nhwc_ring bytes of
+** the scratch. */
+void tml_depthwise_conv2d_s8_nhwc_arm_dsp(const tml_conv_params *p,
+                                          const int8_t *in,
+                                          const int8_t *filter,
+                                          const int32_t *bias, int8_t *out,
+                                          void *scratch, int in_place);
 void tml_fully_connected_s8_arm_dsp(const tml_fc_params *p, const int8_t *in,
                                     const int8_t *w, const int32_t *bias,
                                     int8_t *out);

@@ -896,6 +896,11 @@ static void dw_run(const tml_conv_params *p, const int8_t *in,
     dw_gemm(p, in, filter, bias, out, scratch);
     return;
   }
+  if (tml_dw_dsp_nhwc(p, in_place)) {
+    tml_depthwise_conv2d_s8_nhwc_arm_dsp(p, in, filter, bias, out, scratch,
+                                         in_place);
+    return;
+  }
   dw_geom_init(p, in_place, filter, bias, scratch, &g);
   for (b = 0; b < p->out.n; b++, in += image, out += oimage) {
     for (c = 0; c < p->in.c; c++) {

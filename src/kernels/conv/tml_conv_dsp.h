@@ -127,6 +127,49 @@ static inline size_t tml_dw_dsp_rows(const tml_conv_params *p, int32_t n) {
          1;
 }
 
+/* Depth multiplier 1, at least 4 channels, at most TML_DW_DSP_NHWC_TAPS
+** taps and at most TML_DW_DSP_NHWC_PLANE outputs per channel: the kernel
+** of depthwise_arm_dsp.c works on the NHWC input directly, four channels
+** per word, with no per-channel setup, which on small planes costs more
+** than the plane kernel's faster taps save (measured: vww's 6x6-output
+** layers -23% and -43%, its 3x3 ones -45% and -60%, str_ww's -56 to -60%;
+** kws's 25x5 layers would be 35% slower, vww's 12x12 ones 5%). Its lines
+** of outputs run along x, or along y when the output is one column wide.
+** In place (whole groups of 4 channels) an output waits in a ring until no
+** later output reads the input under it (tml_dw_dsp_nhwc_lag); the ring
+** must fit the scratch planned for the plane kernel. */
+#define TML_DW_DSP_NHWC_PLANE 64
+#define TML_DW_DSP_NHWC_TAPS 16
+
+static inline int tml_dw_dsp_nhwc_transposed(const tml_conv_params *p) {
+  return p->out.w == 1 && p->out.h > 1;
+}
+
+/* In place output q lands on input pixel q, and outputs are computed in
+** the order they are stored (lines run along y only when they are whole
+** columns). Output (oy, ox) reads input from row oy * stride_h - pad_h and
+** column ox * stride_w - pad_w on, so input pixel (y, x) is last read by
+** output (min(out.h - 1, (y + pad_h) / stride_h), min(out.w - 1, (x +
+** pad_w) / stride_w)) at the latest: output q may be stored once the
+** output lag places on is done. */
+static inline int32_t tml_dw_dsp_nhwc_lag(const tml_conv_params *p) {
+  const int32_t n = p->out.h * p->out.w;
+  int32_t q, lag = 0;
+  for (q = 0; q < n; q++) {
+    const int32_t y = q / p->in.w, x = q % p->in.w;
+    const int32_t oy = (y + p->pad_h) / p->stride_h;
+    const int32_t ox = (x + p->pad_w) / p->stride_w;
+    const int32_t last = (oy < p->out.h ? oy : p->out.h - 1) * p->out.w +
+                         (ox < p->out.w ? ox : p->out.w - 1);
+    if (last - q > lag) lag = last - q;
+  }
+  return lag;
+}
+
+static inline size_t tml_dw_dsp_nhwc_ring(const tml_conv_params *p) {
+  return 4 * ((size_t)tml_dw_dsp_nhwc_lag(p) + 1);
+}
+
 /* A depthwise layer of one input channel is a convolution of out.c filters
 ** of one channel: out of place it runs as CONV_2D's GEMM, on a copy of the
 ** filter in CONV_2D's layout after the GEMM's scratch. */
@@ -153,6 +196,16 @@ static inline size_t tml_depthwise_conv2d_s8_dsp_scratch(
          tml_dw_dsp_rows(p, tml_dw_dsp_band(p, in_place)) *
              tml_dw_dsp_row(p) +
          ((size_t)tml_dw_dsp_ow(p) + 1) * 4;
+}
+
+static inline int tml_dw_dsp_nhwc(const tml_conv_params *p, int in_place) {
+  if (p->depth_multiplier != 1 || p->in.c < 4 ||
+      p->filter.h * p->filter.w > TML_DW_DSP_NHWC_TAPS ||
+      (int64_t)p->out.h * p->out.w > TML_DW_DSP_NHWC_PLANE)
+    return 0;
+  return !in_place ||
+         (p->in.c % 4 == 0 &&
+          tml_dw_dsp_nhwc_ring(p) <= tml_depthwise_conv2d_s8_dsp_scratch(p, 1));
 }
 
 #endif
