@@ -225,6 +225,8 @@ static void conv_channels(const tml_conv_params *p, const int8_t *in,
   const int32_t per = oc / (p->in.c / p->filter.c);
   const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * p->in.c;
   const int8_t zp = (int8_t)-p->in_offset;
+  /* A 1x1 stride-1 layer's positions are its pixels. */
+  const int pointwise = tml_conv2d_s8_inplace_ok(p);
   int32_t bsum[CHANNELS];
   int32_t b, q, j, g;
   bias_sums(p, filter, bias, k, c0, c1, bsum);
@@ -236,9 +238,12 @@ static void conv_channels(const tml_conv_params *p, const int8_t *in,
       const int32_t n = TML_MIN(ROWS, npix);
       for (g = c0 / per; g * per < c1; g++) {
         const int8_t *x[ROWS];
-        for (j = 0; j < n; j++)
-          x[j] = conv_row(p, in, g * p->filter.c, (q0 + j) / p->out.w,
-                          (q0 + j) % p->out.w, rows + (size_t)j * k, zp);
+        if (pointwise)
+          for (j = 0; j < n; j++) x[j] = in + (ptrdiff_t)(q0 + j) * k;
+        else
+          for (j = 0; j < n; j++)
+            x[j] = conv_row(p, in, g * p->filter.c, (q0 + j) / p->out.w,
+                            (q0 + j) % p->out.w, rows + (size_t)j * k, zp);
         gemm(p, x, n, filter, k, bsum, c0, TML_MAX(c0, g * per),
              TML_MIN(c1, g * per + per), out + (ptrdiff_t)q0 * oc);
       }
