@@ -163,8 +163,7 @@ static const int8_t *conv_row(const tml_conv_params *p, const int8_t *img,
   return buf;
 }
 
-/* bsum[c - c0] = bias[c] + in_offset * Sum(filter row c), c0 <= c < c1
-** (c1 - c0 <= CHANNELS). */
+/* bsum[c - c0] = bias[c] + in_offset * Sum(filter row c), c0 <= c < c1. */
 static void bias_sums(const tml_conv_params *p, const int8_t *filter,
                       const int32_t *bias, int32_t k, int32_t c0, int32_t c1,
                       int32_t *bsum) {
@@ -264,17 +263,25 @@ void tml_conv2d_s8_arm_mve(const tml_conv_params *p, const int8_t *in,
 ** bytes, within the DSP kernel's 6 * kp * 2), then their outputs written
 ** over them. Forward when an output pixel is not wider than an input pixel
 ** (outputs q..q+2 end before input q+3 starts), backward otherwise (they
-** start at or after input q, and inputs below q are untouched). Past 64
-** output channels each block computes its bias sums again. */
+** start at or after input q, and inputs below q are untouched). */
 void tml_conv2d_s8_inplace_arm_mve(const tml_conv_params *p, int8_t *data,
                                    const int8_t *filter, const int32_t *bias,
                                    void *scratch) {
   const int32_t npix = p->in.n * p->in.h * p->in.w;
   const int32_t ic = p->in.c, oc = p->out.c;
   const int forward = oc <= ic;
+  const size_t rows_size = ((size_t)ROWS * ic + 3) & ~(size_t)3;
+  /* Every channel's bias sums after the rows, once, when the DSP kernel's
+  ** scratch has room for them (it holds 6 * kp int16 taps: room for about
+  ** 2 * in.c channels); otherwise CHANNELS of them at a time on the stack,
+  ** again for every block of pixels. */
+  const int all = rows_size + 4 * (size_t)oc <=
+                  tml_conv2d_s8_inplace_dsp_scratch(p);
   int8_t *rows = (int8_t *)scratch;
+  int32_t *bs_all = (int32_t *)(void *)(rows + rows_size);
   int32_t bsum[CHANNELS];
   int32_t done, j, c;
+  if (all) bias_sums(p, filter, bias, ic, 0, oc, bs_all);
   for (done = 0; done < npix; done += ROWS) {
     const int32_t n = TML_MIN(ROWS, npix - done);
     const int32_t q = forward ? done : npix - done - n;
@@ -282,6 +289,10 @@ void tml_conv2d_s8_inplace_arm_mve(const tml_conv_params *p, int8_t *data,
     for (j = 0; j < n; j++) {
       copy_s8(rows + (size_t)j * ic, data + (ptrdiff_t)(q + j) * ic, ic);
       x[j] = rows + (size_t)j * ic;
+    }
+    if (all) {
+      gemm(p, x, n, filter, ic, bs_all, 0, 0, oc, data + (ptrdiff_t)q * oc);
+      continue;
     }
     for (c = 0; c < oc; c += CHANNELS) {
       const int32_t c1 = TML_MIN(c + CHANNELS, oc);
