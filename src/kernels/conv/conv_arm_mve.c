@@ -1,7 +1,7 @@
 /*
-** CONV_2D (int8) for Cortex-M cores with Helium (MVE, Cortex-M55),
-** byte-identical to the portable kernel (conv2d.c). Exactness:
-** tml_arm_mve.h.
+** CONV_2D and DEPTHWISE_CONV_2D (int8) for Cortex-M cores with Helium (MVE,
+** Cortex-M55), byte-identical to the portable kernels (conv2d.c,
+** depthwise_conv2d.c, conv_inplace.c). Exactness: tml_arm_mve.h.
 **
 ** A GEMM over int8 im2col rows: three output positions at a time, each a
 ** row of the window's taps as they are in the input, the input zero point
@@ -19,6 +19,10 @@
 ** Scratch: three rows of taps bytes, within the DSP kernel's 6 * kp * 2 +
 ** kp (tml_conv2d_s8_dsp_scratch), which the planner reserves (the kernel
 ** set stays TML_KSET_ARM_DSP); tests/target/tt_kernels.c checks it.
+**
+** DEPTHWISE_CONV_2D (depth multiplier 1): from a padded plane per channel
+** in the DSP kernel's scratch (dw_plane), or four channels per position
+** straight from NHWC with no scratch; the rest stays with the DSP kernel.
 */
 #include "tml_variants.h"
 
