@@ -22,7 +22,8 @@
 **
 ** DEPTHWISE_CONV_2D (depth multiplier 1): from a padded plane per channel
 ** in the DSP kernel's scratch (dw_plane), or four channels per position
-** straight from NHWC with no scratch; the rest stays with the DSP kernel.
+** straight from NHWC with no scratch; one input channel as CONV_2D; the
+** rest stays with the DSP kernel.
 */
 #include "tml_variants.h"
 
@@ -632,6 +633,18 @@ void tml_depthwise_conv2d_s8_arm_mve(const tml_conv_params *p,
                       : 0;
   int32_t wq[DW_TAPS * 4];
   int32_t c, b, oy, ox, t;
+  if (tml_dw_dsp_gemm(p, 0)) {
+    /* One input channel: CONV_2D's GEMM, on the filter in CONV_2D's
+    ** layout after the GEMM's scratch, where the DSP kernel puts it. */
+    const tml_conv_params cp = tml_dw_dsp_conv(p);
+    const int32_t oc = p->out.c;
+    int8_t *f = (int8_t *)scratch + tml_conv2d_s8_dsp_scratch(&cp);
+    int32_t m;
+    for (m = 0; m < oc; m++)
+      for (t = 0; t < taps; t++) f[m * taps + t] = filter[t * oc + m];
+    tml_conv2d_s8_arm_mve(&cp, in, f, bias, out, scratch);
+    return;
+  }
   if (dw_plane_ok(p, 0)) {
     dw_plane(p, in, filter, bias, out, (int8_t *)scratch);
     return;
