@@ -17,6 +17,14 @@
 
 #include "tml_qmath.h"
 
+/* Sum of n int8, 16 per VADDVA (the last ones a predicated load). */
+static inline int32_t tml_mve_sum_s8(const int8_t *x, int32_t n) {
+  int32_t s = 0;
+  for (; n >= 16; n -= 16, x += 16) s = vaddvaq_s8(s, vldrbq_s8(x));
+  if (n) s = vaddvaq_s8(s, vldrbq_z_s8(x, vctp8q((uint32_t)n)));
+  return s;
+}
+
 /* One channel's rescaling as lanes: the multiplier, the left shift
 ** max(shift, 0) and minus the right shift min(shift, 0). */
 typedef struct tml_mve_rq {

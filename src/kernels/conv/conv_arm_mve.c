@@ -121,13 +121,6 @@ static void fill_s8(int8_t *d, int8_t v, int32_t n) {
   for (; n > 0; n -= 16, d += 16) vstrbq_p_s8(d, vv, vctp8q((uint32_t)n));
 }
 
-static int32_t sum_s8(const int8_t *x, int32_t n) {
-  int32_t s = 0;
-  for (; n >= 16; n -= 16, x += 16) s = vaddvaq_s8(s, vldrbq_s8(x));
-  if (n) s = vaddvaq_s8(s, vldrbq_z_s8(x, vctp8q((uint32_t)n)));
-  return s;
-}
-
 /* The taps of output position (oy, ox) of image `img`, input channels
 ** cin0 .. cin0 + filter.c: a pointer into the input when the window is one
 ** run of it inside the image, else gathered at `buf`, the zero point zp
@@ -173,10 +166,11 @@ static void bias_sums(const tml_conv_params *p, const int8_t *filter,
                       const int32_t *bias, int32_t k, int32_t c0, int32_t c1,
                       int32_t *bsum) {
   int32_t c;
-  for (c = c0; c < c1; c++)
+  for (c = c0; c < c1; c++) {
+    const uint32_t s = (uint32_t)tml_mve_sum_s8(filter + (size_t)c * k, k);
     bsum[c - c0] = (int32_t)((bias ? (uint32_t)bias[c] : 0u) +
-                             (uint32_t)p->in_offset *
-                                 (uint32_t)sum_s8(filter + (size_t)c * k, k));
+                             (uint32_t)p->in_offset * s);
+  }
 }
 
 /* Channels ca .. cb - 1 of the n (<= ROWS) positions whose rows of k taps
@@ -538,9 +532,9 @@ static inline __attribute__((always_inline)) void dw_outputs(
 ** then four outputs along a plane row per step (stride 1 along the rows),
 ** each tap four adjacent inputs (one load) times its weight as a scalar
 ** (VMLA): 4 MACs in 2 instructions (3x3: dw3), the offset folded into the
-** bias (padding taps read the zero point). The outputs are scattered. In place the whole
-** channel is in the plane before its outputs overwrite it (an output lands
-** only on its own channel's inputs). */
+** bias (padding taps read the zero point). The outputs are scattered. In
+** place the whole channel is in the plane before its outputs overwrite it
+** (an output lands only on its own channel's inputs). */
 static void dw_plane(const tml_conv_params *p, const int8_t *in,
                      const int8_t *filter, const int32_t *bias, int8_t *out,
                      int8_t *plane) {

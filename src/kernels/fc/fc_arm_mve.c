@@ -5,12 +5,12 @@
 **
 ** Each weight is used once per input row, so the work is streaming the
 ** weights: four rows at a time share each 16-byte load of the raw input,
-** and each row's 16 weights take one VMLADAVA.S8 (16 MACs) and, when the
-** input has a zero point, one VADDVA.S8 for in_offset * Sum(row). A weight
-** zero point comes in as w_offset * Sum(input + in_offset). The last
-** depth % 16 taps are a predicated load (zeros past the row). The four
-** sums are then requantized together on vector lanes. No scratch, no
-** stack beyond 32 bytes.
+** and each row's 16 weights take one VMLADAVA.S8 (16 MACs) and one
+** VADDVA.S8 for in_offset * Sum(row). A weight zero point comes in as
+** w_offset * Sum(input + in_offset). The last depth % 16 taps are a
+** predicated load (zeros past the row). The four sums are then requantized
+** together on vector lanes. No scratch; on the stack only the eight sums
+** and the routine's arguments (52 bytes).
 */
 #include "tml_variants.h"
 
@@ -96,14 +96,6 @@ static void dot4(const int8_t *x, const int8_t *w, int32_t k,
   }
 }
 
-/* Sum of n int8. */
-static int32_t sum_s8(const int8_t *x, int32_t n) {
-  int32_t s = 0;
-  for (; n >= 16; n -= 16, x += 16) s = vaddvaq_s8(s, vldrbq_s8(x));
-  if (n) s = vaddvaq_s8(s, vldrbq_z_s8(x, vctp8q((uint32_t)n)));
-  return s;
-}
-
 void tml_fully_connected_s8_arm_mve(const tml_fc_params *p, const int8_t *in,
                                     const int8_t *w, const int32_t *bias,
                                     int8_t *out) {
@@ -118,7 +110,7 @@ void tml_fully_connected_s8_arm_mve(const tml_fc_params *p, const int8_t *in,
     uint32_t wx = 0;
     if (p->w_offset)
       wx = (uint32_t)p->w_offset *
-           ((uint32_t)sum_s8(in, depth) +
+           ((uint32_t)tml_mve_sum_s8(in, depth) +
             (uint32_t)depth * (uint32_t)in_offset);
     for (o = 0; o < od; o += n) {
       /* Four rows at a time, the last four overlapping the ones before
