@@ -535,9 +535,11 @@ static inline __attribute__((always_inline)) void dw_outputs(
 ** bias (padding taps read the zero point). The outputs are scattered. In
 ** place the whole channel is in the plane before its outputs overwrite it
 ** (an output lands only on its own channel's inputs). */
-static void dw_plane(const tml_conv_params *p, const int8_t *in,
-                     const int8_t *filter, const int32_t *bias, int8_t *out,
-                     int8_t *plane) {
+__attribute__((noinline)) static void dw_plane(const tml_conv_params *p,
+                                               const int8_t *in,
+                                               const int8_t *filter,
+                                               const int32_t *bias,
+                                               int8_t *out, int8_t *plane) {
   const int32_t C = p->in.c;
   dw_geom g;
   int32_t Wa, Hb, na_in, nb_in;
@@ -602,17 +604,17 @@ void tml_depthwise_conv2d_s8_inplace_arm_mve(const tml_conv_params *p,
     tml_depthwise_conv2d_s8_inplace_arm_dsp(p, data, filter, bias, scratch);
 }
 
-/* Depth multiplier 1 only (the others: the DSP kernel): four channels at a
-** time (the outer loop, so their rescaling and weights stay put), every
-** output position straight from the NHWC input. Windows inside the image
-** take the four channels' weights widened to int32 on the stack (up to
-** DW_TAPS taps; larger filters read them from the filter) and a bias
-** holding in_offset * Sum(w); at the border only the taps inside the image
-** are summed, each with the offset. No scratch. */
-void tml_depthwise_conv2d_s8_arm_mve(const tml_conv_params *p,
-                                     const int8_t *in, const int8_t *filter,
-                                     const int32_t *bias, int8_t *out,
-                                     void *scratch) {
+/* Depth multiplier 1, at most DW_TAPS taps: four channels at a time (the
+** outer loop, so their rescaling and weights stay put), every output
+** position straight from the NHWC input. Windows inside the image take the
+** four channels' weights widened to int32 on the stack and a bias holding
+** in_offset * Sum(w); at the border only the taps inside the image are
+** summed, each with the offset. No scratch. */
+__attribute__((noinline)) static void dw_quads(const tml_conv_params *p,
+                                               const int8_t *in,
+                                               const int8_t *filter,
+                                               const int32_t *bias,
+                                               int8_t *out) {
   const int32_t C = p->in.c, fh = p->filter.h, fw = p->filter.w;
   const int32_t taps = fh * fw;
   const ptrdiff_t image = (ptrdiff_t)p->in.h * p->in.w * C;
@@ -627,26 +629,6 @@ void tml_depthwise_conv2d_s8_arm_mve(const tml_conv_params *p,
                       : 0;
   int32_t wq[DW_TAPS * 4];
   int32_t c, b, oy, ox, t;
-  if (tml_dw_dsp_gemm(p, 0)) {
-    /* One input channel: CONV_2D's GEMM, on the filter in CONV_2D's
-    ** layout after the GEMM's scratch, where the DSP kernel puts it. */
-    const tml_conv_params cp = tml_dw_dsp_conv(p);
-    const int32_t oc = p->out.c;
-    int8_t *f = (int8_t *)scratch + tml_conv2d_s8_dsp_scratch(&cp);
-    int32_t m;
-    for (m = 0; m < oc; m++)
-      for (t = 0; t < taps; t++) f[m * taps + t] = filter[t * oc + m];
-    tml_conv2d_s8_arm_mve(&cp, in, f, bias, out, scratch);
-    return;
-  }
-  if (dw_plane_ok(p, 0)) {
-    dw_plane(p, in, filter, bias, out, (int8_t *)scratch);
-    return;
-  }
-  if (p->depth_multiplier != 1 || taps > DW_TAPS) {
-    tml_depthwise_conv2d_s8_arm_dsp(p, in, filter, bias, out, scratch);
-    return;
-  }
   ox_hi = TML_MIN(ox_hi, p->out.w);
   if (ox_lo > ox_hi) ox_lo = ox_hi;
   for (c = 0; c < C; c += 4) {
@@ -713,6 +695,46 @@ void tml_depthwise_conv2d_s8_arm_mve(const tml_conv_params *p,
       }
     }
   }
+}
+
+/* One input channel: CONV_2D's GEMM, on the filter in CONV_2D's layout
+** after the GEMM's scratch, where the DSP kernel puts it. */
+__attribute__((noinline)) static void dw_conv(const tml_conv_params *p,
+                                              const int8_t *in,
+                                              const int8_t *filter,
+                                              const int32_t *bias,
+                                              int8_t *out, void *scratch) {
+  const tml_conv_params cp = tml_dw_dsp_conv(p);
+  const int32_t taps = p->filter.h * p->filter.w, oc = p->out.c;
+  int8_t *f = (int8_t *)scratch + tml_conv2d_s8_dsp_scratch(&cp);
+  int32_t m, t;
+  for (m = 0; m < oc; m++)
+    for (t = 0; t < taps; t++) f[m * taps + t] = filter[t * oc + m];
+  tml_conv2d_s8_arm_mve(&cp, in, f, bias, out, scratch);
+}
+
+/* Out of place: one input channel as CONV_2D, the plane where dw_plane_ok
+** says so, four channels per position otherwise (depth multiplier 1, up to
+** DW_TAPS taps), else the DSP kernel. Each path in its own function, so
+** that the invoke's stack holds one path's frame. */
+void tml_depthwise_conv2d_s8_arm_mve(const tml_conv_params *p,
+                                     const int8_t *in, const int8_t *filter,
+                                     const int32_t *bias, int8_t *out,
+                                     void *scratch) {
+  const int32_t taps = p->filter.h * p->filter.w;
+  if (tml_dw_dsp_gemm(p, 0)) {
+    dw_conv(p, in, filter, bias, out, scratch);
+    return;
+  }
+  if (dw_plane_ok(p, 0)) {
+    dw_plane(p, in, filter, bias, out, (int8_t *)scratch);
+    return;
+  }
+  if (p->depth_multiplier != 1 || taps > DW_TAPS) {
+    tml_depthwise_conv2d_s8_arm_dsp(p, in, filter, bias, out, scratch);
+    return;
+  }
+  dw_quads(p, in, filter, bias, out);
 }
 
 #else
