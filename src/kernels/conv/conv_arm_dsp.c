@@ -865,21 +865,16 @@ __attribute__((noinline)) static void dw_channel(const tml_conv_params *p,
   }
 }
 
-/* One input channel, out of place (tml_dw_dsp_gemm): filter tap t of
-** output channel m moves from t * out.c + m to m * taps + t. Out of line,
-** so that the other layers' stack does not hold its parameters. */
+/* One input channel, out of place (tml_dw_dsp_gemm). Out of line, so that
+** the other layers' stack does not hold its parameters. */
 __attribute__((noinline)) static void dw_gemm(const tml_conv_params *p,
                                              const int8_t *in,
                                              const int8_t *filter,
                                              const int32_t *bias,
                                              int8_t *out, void *scratch) {
   const tml_conv_params c = tml_dw_dsp_conv(p);
-  const int32_t taps = p->filter.h * p->filter.w, oc = p->out.c;
-  int8_t *f = (int8_t *)scratch + tml_conv2d_s8_dsp_scratch(&c);
-  int32_t m, t;
-  for (m = 0; m < oc; m++)
-    for (t = 0; t < taps; t++) f[m * taps + t] = filter[t * oc + m];
-  tml_conv2d_s8_arm_dsp(&c, in, f, bias, out, scratch);
+  tml_conv2d_s8_arm_dsp(&c, in, tml_dw_dsp_conv_filter(&c, filter, scratch),
+                        bias, out, scratch);
 }
 
 /* Scratch: the weights' pairs, the plane (a band), a row of sums. */

@@ -705,12 +705,8 @@ __attribute__((noinline)) static void dw_conv(const tml_conv_params *p,
                                               const int32_t *bias,
                                               int8_t *out, void *scratch) {
   const tml_conv_params cp = tml_dw_dsp_conv(p);
-  const int32_t taps = p->filter.h * p->filter.w, oc = p->out.c;
-  int8_t *f = (int8_t *)scratch + tml_conv2d_s8_dsp_scratch(&cp);
-  int32_t m, t;
-  for (m = 0; m < oc; m++)
-    for (t = 0; t < taps; t++) f[m * taps + t] = filter[t * oc + m];
-  tml_conv2d_s8_arm_mve(&cp, in, f, bias, out, scratch);
+  tml_conv2d_s8_arm_mve(&cp, in, tml_dw_dsp_conv_filter(&cp, filter, scratch),
+                        bias, out, scratch);
 }
 
 /* Out of place: one input channel as CONV_2D, the plane where dw_plane_ok

@@ -185,6 +185,19 @@ static inline tml_conv_params tml_dw_dsp_conv(const tml_conv_params *p) {
   return c;
 }
 
+/* The filter in CONV_2D's layout after the GEMM's scratch (tap t of output
+** channel m moves from t * out.c + m to m * taps + t); returns it. */
+static inline const int8_t *tml_dw_dsp_conv_filter(const tml_conv_params *c,
+                                                   const int8_t *filter,
+                                                   void *scratch) {
+  const int32_t taps = c->filter.h * c->filter.w, oc = c->out.c;
+  int8_t *f = (int8_t *)scratch + tml_conv2d_s8_dsp_scratch(c);
+  int32_t m, t;
+  for (m = 0; m < oc; m++)
+    for (t = 0; t < taps; t++) f[m * taps + t] = filter[t * oc + m];
+  return f;
+}
+
 static inline size_t tml_depthwise_conv2d_s8_dsp_scratch(
     const tml_conv_params *p, int in_place) {
   if (tml_dw_dsp_gemm(p, in_place)) {
