@@ -12,26 +12,11 @@
 #include <stddef.h>
 
 #include "tml_arm_dsp.h"
+#include "tml_pool_window.h"
 
 /* Taps per int16 lane sum: 256 * 128 = 2^15 fits -32768 .. 32767 for
 ** int8 inputs (the largest positive sum is 256 * 127). */
 #define TML_DSP_POOL_CHUNK 256
-
-typedef struct window {
-  int32_t y0, y1, x0, x1;
-} window;
-
-/* The window of output (oy, ox) clipped to the image, as tml_pool.c. */
-static window clip_window(const tml_pool_params *p, int32_t oy, int32_t ox) {
-  window w;
-  const int32_t iy = oy * p->stride_h - p->pad_h;
-  const int32_t ix = ox * p->stride_w - p->pad_w;
-  w.y0 = TML_MAX(iy, 0);
-  w.y1 = TML_MIN(iy + p->filter_h, p->in.h);
-  w.x0 = TML_MAX(ix, 0);
-  w.x1 = TML_MIN(ix + p->filter_w, p->in.w);
-  return w;
-}
 
 /* tml_pool.c's rounding mean. */
 static int32_t mean_round(uint32_t sum, int32_t count) {
@@ -66,7 +51,7 @@ void tml_maxpool_s8_arm_dsp(const tml_pool_params *p, const int8_t *in,
     const int8_t *img = in + (size_t)b * p->in.h * row;
     for (oy = 0; oy < p->out.h; oy++) {
       for (ox = 0; ox < p->out.w; ox++, out += depth) {
-        const window w = clip_window(p, oy, ox);
+        const tml_pool_window w = tml_pool_clip(p, oy, ox);
         for (g = 0; g < groups; g++) {
           uint32_t m = 0x80808080u;
           for (y = w.y0; y < w.y1; y++) {
@@ -97,9 +82,8 @@ void tml_avgpool_s8_arm_dsp(const tml_pool_params *p, const int8_t *in,
     const int8_t *img = in + (size_t)b * p->in.h * row;
     for (oy = 0; oy < p->out.h; oy++) {
       for (ox = 0; ox < p->out.w; ox++, out += depth) {
-        const window w = clip_window(p, oy, ox);
-        const int32_t count =
-            TML_MAX(w.y1 - w.y0, 0) * TML_MAX(w.x1 - w.x0, 0);
+        const tml_pool_window w = tml_pool_clip(p, oy, ox);
+        const int32_t count = tml_pool_taps(w);
         for (g = 0; g < groups; g++) {
           uint32_t sum[4] = {0, 0, 0, 0}, even = 0, odd = 0;
           int32_t taps = 0;

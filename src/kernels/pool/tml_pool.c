@@ -7,27 +7,8 @@
 
 #include "tml_kernels.h"
 #include "tml_qmath.h"
+#include "tml_pool_window.h"
 #include "tml_variants.h"
-
-/* The window of output (oy, ox) clipped to the image: [y0, y1) x [x0, x1). */
-typedef struct window {
-  int32_t y0, y1, x0, x1;
-} window;
-
-static window clip_window(const tml_pool_params *p, int32_t oy, int32_t ox) {
-  window w;
-  const int32_t iy = oy * p->stride_h - p->pad_h;
-  const int32_t ix = ox * p->stride_w - p->pad_w;
-  w.y0 = TML_MAX(iy, 0);
-  w.y1 = TML_MIN(iy + p->filter_h, p->in.h);
-  w.x0 = TML_MAX(ix, 0);
-  w.x1 = TML_MIN(ix + p->filter_w, p->in.w);
-  return w;
-}
-
-static int32_t window_taps(window w) {
-  return TML_MAX(w.y1 - w.y0, 0) * TML_MAX(w.x1 - w.x0, 0);
-}
 
 /* Integer mean rounded half away from zero, as TFLite divides: the sum is
 ** pushed away from zero by half the count, then C division truncates. Sums
@@ -55,8 +36,8 @@ static float clamp_f32(float v, float lo, float hi) {
       const T *img = in + (size_t)b * p->in.h * row;                          \
       for (oy = 0; oy < p->out.h; oy++) {                                     \
         for (ox = 0; ox < p->out.w; ox++) {                                   \
-          const window w = clip_window(p, oy, ox);                            \
-          const int32_t count = window_taps(w);                               \
+          const tml_pool_window w = tml_pool_clip(p, oy, ox);                 \
+          const int32_t count = tml_pool_taps(w);                             \
           for (c = 0; c < depth; c++) {                                       \
             const T *tap = img + c;                                           \
             uint32_t sum = 0;                                                 \
@@ -82,8 +63,8 @@ void tml_avgpool_f32(const tml_pool_params *p, const float *in, float *out) {
     const float *img = in + (size_t)b * p->in.h * row;
     for (oy = 0; oy < p->out.h; oy++) {
       for (ox = 0; ox < p->out.w; ox++) {
-        const window w = clip_window(p, oy, ox);
-        const float count = (float)window_taps(w);
+        const tml_pool_window w = tml_pool_clip(p, oy, ox);
+        const float count = (float)tml_pool_taps(w);
         for (c = 0; c < depth; c++) {
           const float *tap = img + c;
           float sum = 0.0f;
@@ -106,7 +87,7 @@ void tml_avgpool_f32(const tml_pool_params *p, const float *in, float *out) {
       const T *img = in + (size_t)b * p->in.h * row;                          \
       for (oy = 0; oy < p->out.h; oy++) {                                     \
         for (ox = 0; ox < p->out.w; ox++) {                                   \
-          const window w = clip_window(p, oy, ox);                            \
+          const tml_pool_window w = tml_pool_clip(p, oy, ox);                 \
           for (c = 0; c < depth; c++) {                                       \
             const T *tap = img + c;                                           \
             int32_t m = LOWEST;                                               \
@@ -130,7 +111,7 @@ void tml_maxpool_f32(const tml_pool_params *p, const float *in, float *out) {
     const float *img = in + (size_t)b * p->in.h * row;
     for (oy = 0; oy < p->out.h; oy++) {
       for (ox = 0; ox < p->out.w; ox++) {
-        const window w = clip_window(p, oy, ox);
+        const tml_pool_window w = tml_pool_clip(p, oy, ox);
         for (c = 0; c < depth; c++) {
           const float *tap = img + c;
           float m = -FLT_MAX;
